@@ -1,0 +1,49 @@
+"""The kjgl host: builds the Pyramid application for one deployment."""
+from __future__ import annotations
+
+from pyramid.config import Configurator
+
+from .plugin_host import build_plugin_manager, enabled_modules
+from .settings import normalise
+
+# core features, each a feature folder with its own includeme
+CORE_FEATURES = (
+    ".db",
+    ".security",
+    ".layout",
+    ".errors",
+    ".audit",
+    ".messaging",
+    ".captcha",
+    ".attachments",
+    ".accounts",
+    ".agencies",
+    ".organisations",
+    ".grants",
+    ".portal",
+    ".admin",
+)
+
+
+def make_config(settings: dict, extra_plugins: dict | None = None) -> Configurator:
+    settings = normalise(settings)
+    pm = build_plugin_manager(settings["kjgl.plugins"], extra_plugins)
+    config = Configurator(settings=settings)
+    config.registry["kjgl.pm"] = pm
+    config.registry["kjgl.modules"] = enabled_modules(pm)
+    config.include("pyramid_chameleon")
+    for feature in CORE_FEATURES:
+        config.include(feature, route_prefix=None)
+    config.add_static_view("static", "kjgl.core:static", cache_max_age=3600)
+    for module in config.registry["kjgl.modules"]:
+        # the grant rule of every enabled module; the plugin adds its other rules
+        from .security import granted
+
+        config.add_permission_rule(f"{module.key}:module:use", granted(module.key))
+    pm.hook.kjgl_includeme(config=config)
+    return config
+
+
+def main(global_config, **settings):
+    """PasteDeploy app factory (``use = egg:kjgl``)."""
+    return make_config(settings).make_wsgi_app()

@@ -1,0 +1,13 @@
+def includeme(config):
+    config.add_route("home", "/")
+    config.add_route("login", "/login")
+    config.add_route("logout", "/logout")
+    config.add_route("account.password", "/account/password")
+    config.add_route("register", "/register")
+    config.add_route("register.legal", "/register/legal")
+    config.add_route("register.individual", "/register/individual")
+    config.add_route("register.sms", "/register/sms-code")
+    config.add_route("recover", "/recover")
+    config.add_route("recover.sms", "/recover/sms")
+    config.add_route("recover.questions", "/recover/questions")
+    config.scan(".views")

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, Timestamped
+
+KINDS = {
+    "admin": "系统管理员",
+    "agency": "主管部门审核人员",
+    "org_admin": "法人用户",
+    "individual": "个人用户",
+}
+STATUSES = {"active": "已启用", "disabled": "已禁用"}
+
+
+class User(Timestamped, Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(30), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # bumped when the password changes: sessions made before stop working
+    auth_version: Mapped[int] = mapped_column(Integer, default=1)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+
+    name: Mapped[str] = mapped_column(String(100))
+    id_type: Mapped[str | None] = mapped_column(String(32))
+    id_number: Mapped[str | None] = mapped_column(String(64))
+    id_valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    id_valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    id_long_term: Mapped[bool] = mapped_column(Boolean, default=False)
+    id_country: Mapped[str | None] = mapped_column(String(64))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(120))
+
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+
+    # seed 002: three security questions for password recovery (answers hashed)
+    security_q1: Mapped[str | None] = mapped_column(String(100))
+    security_a1: Mapped[str | None] = mapped_column(String(255))
+    security_q2: Mapped[str | None] = mapped_column(String(100))
+    security_a2: Mapped[str | None] = mapped_column(String(255))
+    security_q3: Mapped[str | None] = mapped_column(String(100))
+    security_a3: Mapped[str | None] = mapped_column(String(255))
+
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    organisation = relationship("Organisation", foreign_keys=[organisation_id])
+    agency = relationship("Agency")
+
+    @property
+    def kind_title(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_title(self) -> str:
+        return STATUSES.get(self.status, self.status)

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from pyramid.httpexceptions import HTTPFound, HTTPSeeOther
+from pyramid.security import forget, remember
+from pyramid.view import view_config
+
+from .. import captcha
+from ..audit.services import record
+from ..forms import form_values
+from ..layout import flash
+from . import services
+from .passwords import verify_password
+from .schemas import CHANGE_PASSWORD, LOGIN
+
+
+def _safe_next(request, target: str | None) -> str | None:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+@view_config(route_name="login", renderer="kjgl.core:templates/login.pt", permission="core:public")
+def login(request):
+    if request.identity is not None and request.method == "GET":
+        return HTTPFound(request.route_url(services.home_route(request.identity)))
+    values, errors = {}, {}
+    if request.method == "POST":
+        result = LOGIN.validate(request.POST)
+        values, errors = form_values(LOGIN, request.POST), dict(result.errors)
+        if not errors:
+            message = captcha.check(request, result.data.get("captcha"))
+            if message:
+                errors["captcha"] = message
+        if not errors:
+            try:
+                user = services.authenticate(request.dbsession, result.data["account"], result.data["password"])
+            except services.LoginRefused as refused:
+                errors["form"] = str(refused)
+                record(request.dbsession, request, "login_failed", success=False,
+                       account=result.data["account"][:30], reason=str(refused))
+            else:
+                headers = remember(request, user.id)
+                record(request.dbsession, request, "login", user=user, object_type="user", object_id=user.id)
+                target = _safe_next(request, request.params.get("next")) if not user.must_change_password else None
+                return HTTPSeeOther(target or request.route_url(services.home_route(user)), headers=headers)
+    return {"page_title": "用户登录", "values": values, "errors": errors, "schema": LOGIN,
+            "captcha_on": request.registry.settings["kjgl.captcha"],
+            "next": request.params.get("next", "")}
+
+
+@view_config(route_name="logout", request_method="POST", permission="core:public")
+def logout(request):
+    if request.identity is not None:
+        record(request.dbsession, request, "logout", object_type="user", object_id=request.identity.id)
+    headers = forget(request)
+    return HTTPSeeOther(request.route_url("login"), headers=headers)
+
+
+@view_config(route_name="home", permission="core:public")
+def home(request):
+    if request.identity is None:
+        return HTTPFound(request.route_url("login"))
+    return HTTPFound(request.route_url(services.home_route(request.identity)))
+
+
+@view_config(route_name="account.password", renderer="kjgl.core:templates/password.pt",
+             permission="core:account:self")
+def change_password(request):
+    user = request.identity
+    values, errors = {}, {}
+    if request.method == "POST":
+        result = CHANGE_PASSWORD.validate(request.POST)
+        errors = dict(result.errors)
+        if not errors and not verify_password(user.password_hash, result.data["old_password"]):
+            errors["old_password"] = "原密码不正确"
+        if not errors and result.data["password"].lower() == user.account.lower():
+            errors["password"] = "密码不能与账号相同"
+        if not errors and verify_password(user.password_hash, result.data["password"]):
+            errors["password"] = "新密码不能与原密码相同"
+        if not errors:
+            services.set_password(user, result.data["password"])
+            record(request.dbsession, request, "password_change", object_type="user", object_id=user.id)
+            headers = remember(request, user.id)  # keep this session, others end
+            flash(request, "密码已修改")
+            return HTTPSeeOther(request.route_url(services.home_route(user)), headers=headers)
+    return {"page_title": "修改密码", "values": values, "errors": errors, "schema": CHANGE_PASSWORD,
+            "must_change": user.must_change_password}

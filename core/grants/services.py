@@ -1,0 +1,33 @@
+"""Module grants (模块配置)."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from .models import ModuleGrant
+
+
+def has_grant(dbsession, user_id: int, module_key: str) -> bool:
+    return dbsession.scalar(
+        select(ModuleGrant.id).where(ModuleGrant.user_id == user_id, ModuleGrant.module_key == module_key)
+    ) is not None
+
+
+def granted_keys(dbsession, user_id: int) -> set[str]:
+    return set(dbsession.scalars(select(ModuleGrant.module_key).where(ModuleGrant.user_id == user_id)))
+
+
+def set_grants(dbsession, user, keys: set[str], enabled_keys: set[str], granted_by) -> tuple[set, set]:
+    """Make the user's grants among the deployment's enabled modules equal
+    ``keys``. Grants of modules not enabled here are left untouched. Returns
+    (added, removed)."""
+    unknown = keys - enabled_keys
+    if unknown:
+        raise ValueError("未知模块: " + ", ".join(sorted(unknown)))
+    current = granted_keys(dbsession, user.id) & enabled_keys
+    added, removed = keys - current, current - keys
+    for key in added:
+        dbsession.add(ModuleGrant(user_id=user.id, module_key=key, granted_by_id=granted_by.id))
+    if removed:
+        dbsession.execute(delete(ModuleGrant).where(ModuleGrant.user_id == user.id,
+                                                    ModuleGrant.module_key.in_(removed)))
+    return added, removed

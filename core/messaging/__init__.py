@@ -1,0 +1,9 @@
+from .senders import build_senders
+
+
+def includeme(config):
+    settings = config.get_settings()
+    sms, mail = build_senders(settings)
+    config.registry["kjgl.sms"] = sms
+    config.registry["kjgl.mail"] = mail
+    config.include(".views")

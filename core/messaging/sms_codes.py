@@ -1,0 +1,64 @@
+"""One-time SMS verification codes (registration, password recovery)."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+
+from ..db import utcnow
+from .models import SmsCode
+
+CODE_TTL = dt.timedelta(minutes=10)
+RESEND_AFTER = dt.timedelta(seconds=60)
+MAX_ATTEMPTS = 5
+
+
+class SmsCodeError(Exception):
+    pass
+
+
+def _hash(secret: str, mobile: str, code: str) -> str:
+    return hmac.new(secret.encode(), f"{mobile}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def issue(request, mobile: str, purpose: str) -> None:
+    db = request.dbsession
+    now = utcnow()
+    last = db.scalars(
+        select(SmsCode).where(SmsCode.mobile == mobile, SmsCode.purpose == purpose)
+        .order_by(SmsCode.created_at.desc()).limit(1)
+    ).first()
+    if last is not None and now - last.created_at < RESEND_AFTER:
+        raise SmsCodeError("短信验证码发送过于频繁，请60秒后再试")
+    code = f"{secrets.randbelow(10**6):06d}"
+    secret = request.registry.settings["kjgl.secret"]
+    db.add(SmsCode(mobile=mobile, purpose=purpose, code_hash=_hash(secret, mobile, code),
+                   expires_at=now + CODE_TTL))
+    request.registry["kjgl.sms"].send(
+        db, mobile, f"【{request.registry.settings['kjgl.title']}】您的验证码为{code}，10分钟内有效，请勿泄露。"
+    )
+
+
+def check(request, mobile: str, purpose: str, code: str) -> str | None:
+    """Consume a code. Returns None when right, else the message to show."""
+    if not request.registry.settings["kjgl.captcha"]:
+        return None  # checks switched off (tests, local demo)
+    db = request.dbsession
+    row = db.scalars(
+        select(SmsCode).where(SmsCode.mobile == mobile, SmsCode.purpose == purpose,
+                              SmsCode.used_at.is_(None))
+        .order_by(SmsCode.created_at.desc()).limit(1)
+    ).first()
+    if row is None or row.expires_at < utcnow():
+        return "短信验证码已失效，请重新获取"
+    if row.attempts >= MAX_ATTEMPTS:
+        return "短信验证码错误次数过多，请重新获取"
+    secret = request.registry.settings["kjgl.secret"]
+    if not hmac.compare_digest(row.code_hash, _hash(secret, mobile, (code or "").strip())):
+        row.attempts += 1
+        return "短信验证码不正确"
+    row.used_at = utcnow()
+    return None

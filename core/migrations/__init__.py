@@ -1,0 +1,1 @@
+"""Alembic environment of kjgl: one version branch for the core and one per plugin."""

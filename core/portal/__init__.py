@@ -1,0 +1,3 @@
+def includeme(config):
+    config.add_route("portal", "/portal")
+    config.scan(".views")

@@ -1,0 +1,31 @@
+"""The individual's portal (申报系统选择界面) and the landing page of a module."""
+from __future__ import annotations
+
+from pyramid.view import view_config
+
+from ..grants.services import granted_keys
+
+
+def modules_for(request):
+    """The enabled modules this individual holds a grant for."""
+    user = request.identity
+    keys = granted_keys(request.dbsession, user.id)
+    return [m for m in request.registry["kjgl.modules"] if m.key in keys]
+
+
+@view_config(route_name="portal", renderer="kjgl.core:templates/portal.pt", permission="core:portal")
+def portal(request):
+    user = request.identity
+    org = user.organisation
+    return {
+        "page_title": "申报系统选择",
+        "org": org,
+        "modules": modules_for(request) if org is not None and org.status == "active" else [],
+    }
+
+
+def module_home(request, module):
+    """A module's landing page: what it is and the user's records (none yet).
+
+    Plugins call this from their own home view until they list real records."""
+    return {"page_title": module.title, "module": module, "records": []}

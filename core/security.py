@@ -1,0 +1,167 @@
+"""Authentication (signed-cookie session) and authorisation (a table of rules).
+
+Authorisation is deny-by-default: a view names a permission
+``<scope>:<resource>:<action>``; the permission is allowed only if a rule for
+it is registered (``config.add_permission_rule``) and the rule's predicate
+holds for the current user. A permission nobody registered is denied.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from pyramid.security import Allowed, Denied
+from pyramid.csrf import SessionCSRFStoragePolicy
+from pyramid.session import JSONSerializer, SignedCookieSessionFactory
+
+SESSION_USER_KEY = "uid"
+SESSION_AUTH_KEY = "auth_version"
+
+Predicate = Callable[["object", "object"], bool]  # (request, user) -> bool
+
+
+class PermissionRules:
+    def __init__(self):
+        self._rules: dict[str, Predicate] = {}
+
+    def add(self, permission: str, predicate: Predicate):
+        if permission in self._rules:
+            raise ValueError(f"permission rule registered twice: {permission}")
+        self._rules[permission] = predicate
+
+    def get(self, permission: str) -> Predicate | None:
+        return self._rules.get(permission)
+
+    def names(self):
+        return sorted(self._rules)
+
+
+class KjglSecurityPolicy:
+    def identity(self, request):
+        uid = request.session.get(SESSION_USER_KEY)
+        if uid is None:
+            return None
+        from .accounts.models import User
+
+        user = request.dbsession.get(User, uid)
+        if user is None or user.status != "active":
+            return None
+        if request.session.get(SESSION_AUTH_KEY) != user.auth_version:
+            return None  # password changed or account re-keyed since login
+        return user
+
+    def authenticated_userid(self, request):
+        user = request.identity
+        return None if user is None else user.id
+
+    def permits(self, request, context, permission):
+        rule = request.registry["kjgl.permission_rules"].get(permission)
+        if rule is None:
+            return Denied(f"no rule for permission {permission!r}")
+        if rule(request, request.identity):
+            return Allowed(f"rule for {permission!r} holds")
+        return Denied(f"rule for {permission!r} does not hold")
+
+    def remember(self, request, userid, **kw):
+        from .accounts.models import User
+
+        user = request.dbsession.get(User, userid)
+        request.session.invalidate()
+        request.session[SESSION_USER_KEY] = userid
+        request.session[SESSION_AUTH_KEY] = user.auth_version
+        request.session.new_csrf_token()
+        return []
+
+    def forget(self, request, **kw):
+        request.session.invalidate()
+        return []
+
+
+# --- predicates: small named functions read like the rules they implement ---
+
+def anyone(request, user) -> bool:
+    return True
+
+
+def logged_in(request, user) -> bool:
+    return user is not None
+
+
+def kind_is(*kinds: str) -> Predicate:
+    def pred(request, user):
+        return user is not None and user.kind in kinds
+    pred.__name__ = "kind_is_" + "_".join(kinds)
+    return pred
+
+
+def org_admin_of_active_org(request, user) -> bool:
+    return (
+        user is not None
+        and user.kind == "org_admin"
+        and user.organisation is not None
+        and user.organisation.status == "active"
+    )
+
+
+def granted(module_key: str) -> Predicate:
+    """An individual of an active organisation holding the module's grant.
+
+    Checked against the database on every request, so a revoked grant takes
+    effect on the next request."""
+
+    def pred(request, user):
+        if user is None or user.kind != "individual":
+            return False
+        org = user.organisation
+        if org is None or org.status != "active":
+            return False
+        from .grants.services import has_grant
+
+        return has_grant(request.dbsession, user.id, module_key)
+
+    pred.__name__ = f"granted_{module_key}"
+    return pred
+
+
+agency_staff = kind_is("agency")
+platform_admin = kind_is("admin")
+
+# The core's permissions and who holds them. Plugins add theirs with
+# ``config.add_permission_rule`` in their includeme.
+CORE_RULES = {
+    "core:public": anyone,
+    "core:account:self": logged_in,
+    "core:org:complete": kind_is("org_admin"),
+    "core:org:users": org_admin_of_active_org,
+    "core:individual:self": kind_is("individual"),
+    "core:portal": kind_is("individual"),
+    "core:org:review": agency_staff,
+    "core:admin:manage": platform_admin,
+    "core:audit:read": platform_admin,
+}
+
+
+def includeme(config):
+    settings = config.get_settings()
+    config.set_session_factory(
+        SignedCookieSessionFactory(
+            settings["kjgl.secret"],
+            cookie_name="kjgl_session",
+            httponly=True,
+            samesite="Lax",
+            secure=settings["kjgl.cookie_secure"],
+            timeout=int(settings.get("kjgl.session_timeout", 1800)),
+            reissue_time=60,
+            serializer=JSONSerializer(),
+        )
+    )
+    config.set_csrf_storage_policy(SessionCSRFStoragePolicy())
+    config.set_default_csrf_options(require_csrf=True)
+    config.set_security_policy(KjglSecurityPolicy())
+    config.registry["kjgl.permission_rules"] = PermissionRules()
+
+    def add_permission_rule(config, permission, predicate):
+        config.registry["kjgl.permission_rules"].add(permission, predicate)
+
+    config.add_directive("add_permission_rule", add_permission_rule)
+    for permission, predicate in CORE_RULES.items():
+        config.add_permission_rule(permission, predicate)

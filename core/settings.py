@@ -1,0 +1,64 @@
+"""Typed access to the deployment settings (the ``[app:main]`` section)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+from pyramid.settings import asbool, aslist
+
+
+class SettingsError(Exception):
+    pass
+
+
+def _env_or_value(value: str | None) -> str | None:
+    """``env:NAME`` reads the environment so production.ini holds no secrets."""
+    if value and value.startswith("env:"):
+        name = value[4:]
+        if name not in os.environ:
+            raise SettingsError(f"环境变量 {name} 未设置 (needed by the deployment settings)")
+        return os.environ[name]
+    return value
+
+
+def normalise(settings: dict) -> dict:
+    s = dict(settings)
+    for key in list(s):
+        if isinstance(s[key], str):
+            s[key] = _env_or_value(s[key])
+    if not s.get("sqlalchemy.url"):
+        raise SettingsError("sqlalchemy.url is required")
+    secret = s.get("kjgl.secret")
+    if not secret or len(secret) < 16:
+        raise SettingsError("kjgl.secret must be set (at least 16 characters)")
+    s["kjgl.plugins"] = aslist(s.get("kjgl.plugins", ""))
+    # ``kjgl.captcha = off`` switches the graphic captcha and the SMS code checks
+    # off, for automated tests and local demos only.
+    s["kjgl.captcha"] = asbool(s.get("kjgl.captcha", "on"))
+    s["kjgl.title"] = s.get("kjgl.title") or "科技管理信息平台"
+    s["kjgl.province"] = s.get("kjgl.province") or "天津市"
+    s["kjgl.agency_tree"] = s.get("kjgl.agency_tree") or "tianjin"
+    s["kjgl.storage_dir"] = s.get("kjgl.storage_dir") or os.path.join(os.getcwd(), "var", "files")
+    s["kjgl.upload_max_bytes"] = int(s.get("kjgl.upload_max_bytes") or 10 * 1024 * 1024)
+    s["kjgl.realname_hours"] = parse_hours(s.get("kjgl.realname_hours") or "08:00-18:00")
+    s["kjgl.cookie_secure"] = asbool(s.get("kjgl.cookie_secure", False))
+    s["kjgl.sms_sender"] = s.get("kjgl.sms_sender") or "outbox"
+    s["kjgl.mail_sender"] = s.get("kjgl.mail_sender") or "outbox"
+    return s
+
+
+_HOURS = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
+
+
+def parse_hours(value: str):
+    """``08:00-18:00`` → (time, time); ``always`` → None (always open)."""
+    value = value.strip()
+    if value == "always":
+        return None
+    m = _HOURS.match(value)
+    if not m:
+        raise SettingsError(f"kjgl.realname_hours: expected HH:MM-HH:MM or 'always', got {value!r}")
+    h1, m1, h2, m2 = map(int, m.groups())
+    end = dt.time(23, 59, 59) if (h2, m2) == (24, 0) else dt.time(h2, m2)
+    return dt.time(h1, m1), end

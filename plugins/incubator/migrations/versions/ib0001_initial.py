@@ -1,0 +1,19 @@
+"""incubator: start of the plugin's migration branch (its tables come with its features).
+
+Revision ID: ib0001
+Revises:
+Create Date: 2026-11-22
+"""
+
+revision = "ib0001"
+down_revision = None
+branch_labels = ("incubator",)
+depends_on = "c0001"
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

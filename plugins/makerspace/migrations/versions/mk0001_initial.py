@@ -1,0 +1,19 @@
+"""makerspace: start of the plugin's migration branch (its tables come with its features).
+
+Revision ID: mk0001
+Revises:
+Create Date: 2026-11-22
+"""
+
+revision = "mk0001"
+down_revision = None
+branch_labels = ("makerspace",)
+depends_on = "c0001"
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
