@@ -7,7 +7,8 @@ from pyramid.view import forbidden_view_config, notfound_view_config, view_confi
 
 
 def wants_json(request) -> bool:
-    return request.accept.best_match(["text/html", "application/json"]) == "application/json"
+    offers = request.accept.acceptable_offers(["text/html", "application/json"])
+    return bool(offers) and offers[0][0] == "application/json"
 
 
 @forbidden_view_config(renderer="kjgl.core:templates/error.pt")

@@ -45,20 +45,34 @@ class MenuItem:
 @dataclass(frozen=True)
 class ReviewStep:
     """One step of a review chain: the agency ``level`` ('district', 'city',
-    'national', or 'chosen' for an agency picked at submission) that decides it."""
+    'national', or 'chosen' for an agency picked at submission) that decides it.
+
+    ``grades`` non-empty makes the step conclude with a grade (优秀/良好/…) and
+    a score instead of a plain approval."""
 
     key: str
     title: str
     level: str
+    grades: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ReviewChain:
-    """The ordered steps a plugin's documents of ``kind`` go through."""
+    """The ordered steps a plugin's documents of ``kind`` go through.
+
+    ``kind`` is unique across plugins (by convention the module key, or
+    ``<module>.<document>``)."""
 
     kind: str
     title: str
     steps: tuple[ReviewStep, ...]
+
+    def step(self, index: int) -> ReviewStep:
+        return self.steps[index]
+
+    @property
+    def last_index(self) -> int:
+        return len(self.steps) - 1
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def make_app(connection, database_url, storage_dir):
 
     from kjgl.core import make_config
 
-    def factory(plugins=None, **overrides):
+    def factory(plugins=None, extra_plugins=None, **overrides):
         settings = base_settings(database_url, **overrides)
         if plugins is not None:
             settings["kjgl.plugins"] = " ".join(plugins)
@@ -103,7 +103,7 @@ def make_app(connection, database_url, storage_dir):
         settings["kjgl.session_factory"] = lambda **kw: Session(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, **kw
         )
-        app = make_config(settings).make_wsgi_app()
+        app = make_config(settings, extra_plugins).make_wsgi_app()
         return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
 
     return factory
@@ -129,3 +129,83 @@ def login_as(app):
         return login(app, user.account, password)
 
     return do
+
+
+# --- a real server and a real browser, for end-to-end tests -----------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app served by waitress on a free loopback port, on its own SQLite
+    file with the demo data loaded (like the README's serve command)."""
+    import threading
+
+    import transaction  # noqa: F401
+    import waitress.server
+
+    from kjgl.core import demo, make_config, migrate
+    from kjgl.core.db import get_engine, get_session_factory
+    from kjgl.core.plugin_host import build_plugin_manager
+    from kjgl.core.settings import normalise
+
+    root = tmp_path_factory.mktemp("live")
+    url = "sqlite:///" + str(root / "live.sqlite")
+    raw = base_settings(url, **{"kjgl.storage_dir": str(root / "files"),
+                                "kjgl.agency_tree": "national tianjin chongqing"})
+    settings = normalise(raw)
+    pm = build_plugin_manager(settings["kjgl.plugins"])
+    migrate.upgrade(settings, pm)
+    engine = get_engine(settings)
+    session = get_session_factory(engine)()
+    with session.begin():
+        demo.load(session, settings, pm)
+    session.close()
+    engine.dispose()
+
+    app = make_config(raw).make_wsgi_app()
+    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    import shutil
+
+    if not shutil.which(CHROMIUM.rsplit("/", 1)[-1]) and not os.path.exists(CHROMIUM):
+        if os.environ.get("KJGL_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is required (KJGL_REQUIRE_BROWSER=1): apt-get install chromium")
+        pytest.skip("headless Chromium not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser context per test; a screenshot is kept on failure."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    pg = context.new_page()
+    yield pg
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        out = os.environ.get("KJGL_ARTIFACTS", "test-artifacts")
+        os.makedirs(out, exist_ok=True)
+        pg.screenshot(path=os.path.join(out, request.node.name + ".png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, "rep_" + report.when, report)

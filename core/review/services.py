@@ -1,0 +1,222 @@
+"""The review engine's rules, shared by every subsystem.
+
+draft --submit--> submitted(step 0) --approve--> submitted(step 1) … --approve/conclude--> approved
+                       \\--return (opinion required)--> returned --submit--> submitted(step 0)
+
+Every write is a conditional UPDATE naming the state, step and version it
+read, so two reviewers deciding the same record at once cannot both win: the
+second UPDATE matches no row and gets :class:`AlreadyDecided`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from sqlalchemy import select, update
+
+from ..agencies.models import Agency
+from ..db import utcnow
+from ..hookspecs import ReviewChain
+from .models import EDITABLE_STATES, Batch, ReviewEvent, Submission
+
+
+class ReviewError(Exception):
+    status = 409
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotEditable(ReviewError):
+    """The applicant tried to change a record that is locked."""
+
+
+class AlreadyDecided(ReviewError):
+    """Somebody else changed the record since it was read."""
+
+
+class InvalidDecision(ReviewError):
+    status = 400
+
+
+class BatchClosed(ReviewError):
+    status = 400
+
+
+class DuplicateCarrier(ReviewError):
+    status = 400
+
+
+def carrier_key(title: str) -> str:
+    return re.sub(r"\s+", "", title or "").lower()
+
+
+# --- batches -----------------------------------------------------------------
+
+def open_batch(db, module_key: str, year: int, deadline: dt.date, opened_by, title: str | None = None) -> Batch:
+    existing = db.scalars(select(Batch).where(Batch.module_key == module_key, Batch.year == year)).first()
+    if existing is not None:
+        raise InvalidDecision(f"{year}年度的批次已存在", field="year")
+    batch = Batch(module_key=module_key, year=year, deadline=deadline, status="open",
+                  opened_by_id=getattr(opened_by, "id", None), title=title or f"{year}年度")
+    db.add(batch)
+    db.flush()
+    return batch
+
+
+def open_batch_for(db, module_key: str, today: dt.date | None = None) -> Batch | None:
+    """The batch accepting new records today, if any (the newest open one)."""
+    today = today or dt.date.today()
+    for batch in db.scalars(select(Batch).where(Batch.module_key == module_key, Batch.status == "open")
+                            .order_by(Batch.year.desc())):
+        if batch.is_open(today):
+            return batch
+    return None
+
+
+# --- the applicant's side ----------------------------------------------------------
+
+def create_draft(db, *, module_key: str, kind: str, batch: Batch | None, organisation, applicant,
+                 title: str, today: dt.date | None = None) -> Submission:
+    if batch is None or not batch.is_open(today or dt.date.today()):
+        raise BatchClosed("当前没有开放的申报批次，或已过截止日期，不能新增")
+    title = (title or "").strip()
+    if not title:
+        raise InvalidDecision("请填写名称", field="title")
+    key = carrier_key(title)
+    duplicate = db.scalar(select(Submission.id).where(
+        Submission.batch_id == batch.id, Submission.organisation_id == organisation.id,
+        Submission.carrier_key == key))
+    if duplicate is not None:
+        raise DuplicateCarrier(f"“{title}”在{batch.title}已有一条记录，同一载体每个批次只能填报一次", field="title")
+    sub = Submission(module_key=module_key, kind=kind, batch=batch, organisation_id=organisation.id,
+                     applicant_id=applicant.id, title=title, carrier_key=key, state="draft")
+    db.add(sub)
+    db.flush()
+    return sub
+
+
+def ensure_editable(sub: Submission) -> None:
+    if sub.state not in EDITABLE_STATES:
+        raise NotEditable("已提交的申报材料不能修改（如需修改，请等待审核退回）")
+
+
+def _conditional_update(db, sub: Submission, expect: dict, values: dict, message: str) -> None:
+    stmt = update(Submission).where(Submission.id == sub.id)
+    for column, value in expect.items():
+        col = getattr(Submission, column)
+        stmt = stmt.where(col.in_(value) if isinstance(value, (tuple, list)) else col == value)
+    values = dict(values, version=Submission.version + 1)
+    result = db.execute(stmt.values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.expire(sub)
+        raise AlreadyDecided(message)
+    db.refresh(sub)
+
+
+def touch_draft(db, sub: Submission, expected_version: int | None = None, *, title: str | None = None,
+                agency_id: int | None | bool = False) -> None:
+    """Record that the applicant saved the draft (暂存). Refused once submitted,
+    and refused when the draft changed since ``expected_version`` was read
+    (another tab or person saved in between)."""
+    ensure_editable(sub)
+    expect = {"state": EDITABLE_STATES}
+    if expected_version is not None:
+        expect["version"] = expected_version
+    values: dict = {"updated_at": utcnow()}
+    if title is not None:
+        values["title"] = title
+        values["carrier_key"] = carrier_key(title)
+    if agency_id is not False:
+        values["agency_id"] = agency_id
+    _conditional_update(db, sub, expect, values,
+                        "该记录已在其他窗口或由他人修改，请刷新后重新编辑（您本次的修改未保存）")
+
+
+def submit(db, chain: ReviewChain, sub: Submission, actor) -> ReviewEvent:
+    """Lock the record and send it to the first step. The caller has already
+    validated the whole document."""
+    ensure_editable(sub)
+    if sub.agency_id is None:
+        raise InvalidDecision("请先选择所在区，以确定审核单位", field="district")
+    _conditional_update(db, sub, {"id": sub.id, "state": EDITABLE_STATES, "version": sub.version},
+                        {"state": "submitted", "step": 0, "submitted_at": utcnow(), "updated_at": utcnow()},
+                        "该记录状态已变化，请刷新后重试")
+    return _event(db, sub, actor, None, chain.step(0).key, "提交", "submit", "")
+
+
+# --- the reviewers' side -------------------------------------------------------
+
+def step_agency(db, sub: Submission, chain: ReviewChain, index: int) -> Agency | None:
+    """The agency deciding step ``index``: the district agency itself, or its
+    ancestor of the step's level."""
+    agency = db.get(Agency, sub.agency_id) if sub.agency_id else None
+    level = chain.step(index).level
+    while agency is not None and agency.level != level:
+        agency = agency.parent
+    return agency
+
+
+def can_decide(db, chain: ReviewChain, sub: Submission, reviewer) -> bool:
+    if reviewer is None or reviewer.kind != "agency" or sub.state != "submitted":
+        return False
+    target = step_agency(db, sub, chain, sub.step)
+    return target is not None and reviewer.agency is not None and reviewer.agency.contains(target) \
+        and reviewer.agency.level == target.level
+
+
+def decide(db, chain: ReviewChain, sub: Submission, reviewer, *, decision: str, opinion: str = "",
+           expected_version: int, grade: str | None = None, score: Decimal | None = None) -> ReviewEvent:
+    opinion = (opinion or "").strip()
+    if not can_decide(db, chain, sub, reviewer) or sub.version != expected_version:
+        if sub.state != "submitted" or sub.version != expected_version:
+            raise AlreadyDecided("该记录已被审核或状态已变化，您的操作未生效，请刷新查看最新状态")
+        raise InvalidDecision("您无权审核该环节")
+    step = chain.step(sub.step)
+    expect = {"state": "submitted", "step": sub.step, "version": expected_version}
+    if decision == "return":
+        if not opinion:
+            raise InvalidDecision("审核不通过时必须填写审批意见", field="opinion")
+        values = {"state": "returned", "step": 0, "last_opinion": opinion}
+    elif decision == "approve":
+        if step.grades:
+            if grade not in step.grades:
+                raise InvalidDecision("请选择评价等级", field="grade")
+            if score is None or not (Decimal(0) <= score <= Decimal(100)):
+                raise InvalidDecision("请填写0-100之间的评分", field="score")
+            decision = "conclude"
+        if sub.step < chain.last_index:
+            values = {"step": sub.step + 1}
+        else:
+            values = {"state": "approved", "concluded_at": utcnow(), "grade": grade, "score": score}
+        if opinion:
+            values["last_opinion"] = opinion
+    else:
+        raise InvalidDecision("未知的审核操作", field="decision")
+    _conditional_update(db, sub, expect, values,
+                        "该记录已被其他审核人员处理，您的操作未生效，请刷新查看最新状态")
+    return _event(db, sub, reviewer, reviewer.agency, step.key, step.title, decision, opinion, grade, score)
+
+
+def _event(db, sub, actor, agency, step_key, step_title, decision, opinion, grade=None, score=None):
+    event = ReviewEvent(submission_id=sub.id, actor_id=actor.id, actor_name=actor.name,
+                        agency_name=getattr(agency, "name", None), step_key=step_key,
+                        step_title=step_title, decision=decision, opinion=opinion, grade=grade, score=score)
+    db.add(event)
+    db.flush()
+    return event
+
+
+def reviewer_scope(stmt, reviewer):
+    """Restrict a ``select(Submission)`` to what an agency reviewer may see:
+    non-draft records whose district agency lies in the reviewer's subtree."""
+    sub_agencies = select(Agency.id).where(Agency.path.startswith(reviewer.agency.path))
+    return stmt.where(Submission.agency_id.in_(sub_agencies), Submission.state != "draft")
+
+
+def history(db, sub: Submission) -> list[ReviewEvent]:
+    return list(db.scalars(select(ReviewEvent).where(ReviewEvent.submission_id == sub.id)
+                           .order_by(ReviewEvent.id)))
