@@ -17,6 +17,7 @@ CORE_FEATURES = (
     ".captcha",
     ".attachments",
     ".review",
+    ".filings",
     ".accounts",
     ".agencies",
     ".organisations",

@@ -48,8 +48,9 @@ def check(request, answer: str | None) -> str | None:
 def captcha_image(request):
     answer = new_answer(request)
     data = ImageCaptcha(width=140, height=48).generate(answer).getvalue()
-    return Response(body=data, content_type="image/png",
-                    headerlist=[("Cache-Control", "no-store")])
+    response = Response(body=data, content_type="image/png")
+    response.cache_control.no_store = True
+    return response
 
 
 def includeme(config):

@@ -5,12 +5,16 @@ import argparse
 import getpass
 import sys
 
-import transaction
-
 
 def _load(ini: str):
+    import os
+
     from pyramid.paster import get_appsettings, setup_logging
 
+    from .settings import SettingsError
+
+    if not os.path.isfile(ini):
+        raise SettingsError(f"配置文件不存在 (no such ini file): {ini}")
     setup_logging(ini)
     return get_appsettings(ini, name="main")
 
@@ -51,8 +55,16 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def _ask_password() -> str | None:
+    password = getpass.getpass("密码 (password): ")
+    if getpass.getpass("确认密码 (again): ") != password:
+        print("两次输入的密码不一致", file=sys.stderr)
+        return None
+    return password
+
+
 def cmd_create_admin(args) -> int:
-    from . import validators
+    from . import migrate, validators
     from .accounts.models import User
     from .accounts.passwords import hash_password
     from .accounts.services import account_taken
@@ -62,18 +74,25 @@ def cmd_create_admin(args) -> int:
     if message:
         print(f"账号 {args.account}: {message}", file=sys.stderr)
         return 2
-    password = args.password or getpass.getpass("密码 (password): ")
+    name = (args.name or "").strip()
+    if not name or len(name) > 100:
+        print("姓名不能为空，最多100个字符", file=sys.stderr)
+        return 2
+    password = args.password if args.password is not None else _ask_password()
+    if password is None:
+        return 2
     message = validators.password_strength(password)
     if message:
         print(f"密码: {message}", file=sys.stderr)
         return 2
+    migrate.upgrade(settings, pm)  # a fresh deployment may start with this command
     session = session_factory()
     with session.begin():
         if account_taken(session, args.account):
             print(f"账号 {args.account} 已存在", file=sys.stderr)
             return 2
         session.add(User(account=args.account, password_hash=hash_password(password), kind="admin",
-                         name=args.name, status="active"))
+                         name=name, status="active"))
     print(f"已创建系统管理员 {args.account}")
     return 0
 

@@ -13,8 +13,11 @@ def wants_json(request) -> bool:
 
 @forbidden_view_config(renderer="kjgl.core:templates/error.pt")
 def forbidden(request):
-    if request.identity is None and not wants_json(request) and request.method == "GET":
+    user = request.identity
+    if user is None and not wants_json(request) and request.method == "GET":
         return HTTPFound(request.route_url("login", _query={"next": request.path_qs}))
+    if user is not None and user.must_change_password and not wants_json(request):
+        return HTTPFound(request.route_url("account.password"))
     request.response.status = 403
     if wants_json(request):
         request.override_renderer = "json"

@@ -31,9 +31,17 @@ class Field:
     checks: tuple[Check, ...] = ()
     # the field applies only when this returns true for the raw data
     when: Callable[[Mapping[str, Any]], bool] | None = None
+    # the common case of ``when`` as data, so the page can show/hide the field
+    # too: "other_field=value" or "other_field=v1|v2"
+    show_when: str = ""
     secret: bool = False  # never echoed back into a re-rendered form
+    readonly: bool = False  # shown but filled by the system (e.g. from the organisation)
 
     def applies(self, data: Mapping[str, Any]) -> bool:
+        if self.show_when:
+            name, _, wanted = self.show_when.partition("=")
+            if str(data.get(name) or "").strip() not in wanted.split("|"):
+                return False
         return self.when is None or bool(self.when(data))
 
 
@@ -80,7 +88,10 @@ class Schema:
                     errors[f.name] = message
                     break
             data[f.name] = value
-        if not errors:
+        # Whole-form rules (a part ≤ its whole …) run alongside the field rules
+        # so that 提交 lists every problem at once; a rule skips values still
+        # missing. 暂存 (partial) stores an unfinished draft as it is: they run at 提交.
+        if not partial:
             for check in self.checks:
                 for name, message in (check(data) or {}).items():
                     errors.setdefault(name, message)

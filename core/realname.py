@@ -3,7 +3,7 @@
 The seeds say the public-security population database can be reached only
 from 8:00 to 18:00, so registration outside those hours is refused with that
 explanation. The hours are the deployment setting ``kjgl.realname_hours``
-(``always`` in development).
+(``always`` in development), read as Beijing time whatever the server's zone.
 """
 from __future__ import annotations
 
@@ -12,14 +12,24 @@ import datetime as dt
 from . import validators
 from .hookspecs import RealNameResult, hookimpl
 
+# China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact.
+BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def beijing_now() -> dt.datetime:
+    """The clock the service hours are read on (tests replace it)."""
+    return dt.datetime.now(BEIJING)
+
 
 def within_service_hours(settings: dict, now: dt.datetime | None = None) -> bool:
     hours = settings.get("kjgl.realname_hours")
     if hours is None:
         return True
-    now = now or dt.datetime.now()
+    moment = (now or beijing_now()).time()
     start, end = hours
-    return start <= now.time() <= end
+    if start <= end:
+        return start <= moment <= end
+    return moment >= start or moment <= end  # a window across midnight, e.g. 22:00-06:00
 
 
 def service_hours_message(settings: dict) -> str:

@@ -54,6 +54,10 @@ class KjglSecurityPolicy:
         return None if user is None else user.id
 
     def permits(self, request, context, permission):
+        user = request.identity
+        if user is not None and user.must_change_password and permission not in MUST_CHANGE_ALLOWED:
+            # a password set by an admin or a reset is changed before anything else
+            return Denied("the password must be changed first")
         rule = request.registry["kjgl.permission_rules"].get(permission)
         if rule is None:
             return Denied(f"no rule for permission {permission!r}")
@@ -125,11 +129,15 @@ def granted(module_key: str) -> Predicate:
 agency_staff = kind_is("agency")
 platform_admin = kind_is("admin")
 
+# While a user must change their password, only these are open to them.
+MUST_CHANGE_ALLOWED = frozenset({"core:public", "core:account:password"})
+
 # The core's permissions and who holds them. Plugins add theirs with
 # ``config.add_permission_rule`` in their includeme.
 CORE_RULES = {
     "core:public": anyone,
     "core:account:self": logged_in,
+    "core:account:password": logged_in,
     "core:org:complete": kind_is("org_admin"),
     "core:org:users": org_admin_of_active_org,
     "core:individual:self": kind_is("individual"),

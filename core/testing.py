@@ -19,6 +19,19 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+def _cheap_password_hashing():
+    """argon2 with its production cost takes most of a second per hash on a
+    shared CI machine; tests hash hundreds of passwords. Same algorithm, low cost."""
+    from argon2 import PasswordHasher
+
+    from kjgl.core.accounts import passwords
+
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._DUMMY = passwords._hasher.hash("kjgl-dummy-password")
+
+
+_cheap_password_hashing()
+
 ALL_PLUGINS = ["makerspace", "incubator", "national_record", "enterprise_registry"]
 TEST_SECRET = "test-secret-not-for-production-0123456789"
 TEST_PASSWORD = "Passw0rd!"
@@ -84,9 +97,21 @@ def dbsession(connection):
     session.close()
 
 
-@pytest.fixture
-def storage_dir(tmp_path):
-    return str(tmp_path / "files")
+@pytest.fixture(scope="session")
+def storage_dir(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("files"))
+
+
+# Building the app (config scan, template compilation) costs about a second;
+# apps are cached per settings and reach the current test's connection
+# through this holder, so each test still runs in its own rolled-back transaction.
+_current = {"connection": None}
+_apps: dict = {}
+
+
+def _test_session(**kw):
+    return Session(bind=_current["connection"], join_transaction_mode="create_savepoint",
+                   expire_on_commit=False, **kw)
 
 
 @pytest.fixture
@@ -95,18 +120,24 @@ def make_app(connection, database_url, storage_dir):
 
     from kjgl.core import make_config
 
+    _current["connection"] = connection
+
     def factory(plugins=None, extra_plugins=None, **overrides):
         settings = base_settings(database_url, **overrides)
         if plugins is not None:
             settings["kjgl.plugins"] = " ".join(plugins)
         settings.setdefault("kjgl.storage_dir", storage_dir)
-        settings["kjgl.session_factory"] = lambda **kw: Session(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False, **kw
-        )
-        app = make_config(settings, extra_plugins).make_wsgi_app()
+        key = (tuple(sorted(settings.items())), tuple(sorted((extra_plugins or {}).items(), key=lambda i: i[0])))
+        app = _apps.get(key) if not extra_plugins else None
+        if app is None:
+            settings["kjgl.session_factory"] = _test_session
+            app = make_config(settings, extra_plugins).make_wsgi_app()
+            if not extra_plugins:
+                _apps[key] = app
         return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
 
-    return factory
+    yield factory
+    _current["connection"] = None
 
 
 @pytest.fixture

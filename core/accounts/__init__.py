@@ -11,3 +11,5 @@ def includeme(config):
     config.add_route("recover.sms", "/recover/sms")
     config.add_route("recover.questions", "/recover/questions")
     config.scan(".views")
+    config.scan(".registration_views")
+    config.scan(".recovery_views")

@@ -48,6 +48,9 @@ class User(Timestamped, Base):
     security_a2: Mapped[str | None] = mapped_column(String(255))
     security_q3: Mapped[str | None] = mapped_column(String(100))
     security_a3: Mapped[str | None] = mapped_column(String(255))
+    # wrong security answers in a row, and the recovery lock they lead to
+    recover_failures: Mapped[int] = mapped_column(Integer, default=0)
+    recover_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 

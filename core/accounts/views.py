@@ -64,7 +64,7 @@ def home(request):
 
 
 @view_config(route_name="account.password", renderer="kjgl.core:templates/password.pt",
-             permission="core:account:self")
+             permission="core:account:password")
 def change_password(request):
     user = request.identity
     values, errors = {}, {}

@@ -8,6 +8,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db import Base, utcnow
 
 
+def human_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        value = n / (1024 * 1024)
+        return f"{value:.0f}MB" if value == int(value) else f"{value:.1f}MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f}KB"
+    return f"{n}B"
+
+
 class Attachment(Base):
     """An uploaded file in a named slot of some owner (an organisation's
     business licence, a record's signed page …). The bytes live in the storage
@@ -26,3 +35,7 @@ class Attachment(Base):
     storage_key: Mapped[str] = mapped_column(String(128), unique=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def size_title(self) -> str:
+        return human_size(self.size)

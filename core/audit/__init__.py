@@ -1,2 +1,23 @@
+"""The audit log: :func:`services.record` for every security event and
+business decision, and the read-only log page for the platform admin.
+
+A plugin that records events of its own gives them their Chinese titles with
+``config.add_audit_event("name", "标题")``, so the log page can filter them."""
+from .services import EVENTS
+
+REGISTRY_KEY = "kjgl.audit_events"
+
+
+def add_audit_event(config, name: str, title: str):
+    events = config.registry[REGISTRY_KEY]
+    if name in events:
+        raise ValueError(f"audit event declared twice: {name}")
+    events[name] = title
+
+
 def includeme(config):
-    pass
+    config.registry[REGISTRY_KEY] = dict(EVENTS)
+    config.add_directive("add_audit_event", add_audit_event)
+    # read-only by design: there is no route that edits or deletes an event
+    config.add_route("admin.audit", "/admin/audit")
+    config.scan(".views")

@@ -3,8 +3,12 @@
 only if what it describes is."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+from sqlalchemy import func, select
+
+from .localtime import day_start_utc
 from .models import AuditEvent
 
 EVENTS = {
@@ -24,11 +28,22 @@ EVENTS = {
     "staff_create": "创建主管部门用户",
     "attachment_upload": "上传附件",
     "attachment_delete": "删除附件",
+    "batch_open": "开启填报批次",
+    "batch_close": "关闭填报批次",
+    "filing_save": "暂存填报记录",
+    "filing_submit": "提交填报记录",
+    "filing_view": "查看填报记录",
+    "filing_review": "审核填报记录",
+    "filing_export_word": "导出Word文档",
+    "filing_export_excel": "导出Excel列表",
 }
 
 
 def client_ip(request) -> str | None:
-    return request.client_addr if request is not None else None
+    """The peer address of the request. ``X-Forwarded-For`` is not read here:
+    any client can send it. Behind a reverse proxy, let the server rewrite the
+    address (waitress ``trusted_proxy`` / ``trusted_proxy_headers``)."""
+    return request.remote_addr if request is not None else None
 
 
 def record(dbsession, request, event: str, *, user=None, object_type: str | None = None,
@@ -47,3 +62,76 @@ def record(dbsession, request, event: str, *, user=None, object_type: str | None
     )
     dbsession.add(row)
     return row
+
+
+# Chinese titles of what events point at and of the detail keys the core writes
+OBJECT_TYPES = {
+    "user": "用户",
+    "organisation": "单位",
+    "attachment": "附件",
+    "agency": "主管部门",
+    "grant": "模块授权",
+    "review_batch": "填报批次",
+}
+DETAIL_TITLES = {
+    "account": "账号",
+    "reason": "原因",
+    "created_account": "新建账号",
+    "target_account": "目标账号",
+    "agency": "主管部门",
+    "delivery": "密码告知方式",
+    "decision": "审核结果",
+    "opinion": "审核意见",
+    "added": "新增授权",
+    "removed": "取消授权",
+    "filename": "文件名",
+}
+
+
+def detail_items(row: AuditEvent) -> list[tuple[str, str]]:
+    """The detail JSON as (title, text) pairs for display."""
+    try:
+        detail = json.loads(row.detail or "{}")
+    except ValueError:
+        return [("详情", row.detail)]
+    if not isinstance(detail, dict):
+        return [("详情", str(detail))]
+    items = []
+    for key, value in detail.items():
+        if isinstance(value, (list, tuple)):
+            value = "、".join(str(v) for v in value)
+        items.append((DETAIL_TITLES.get(key, key), "" if value is None else str(value)))
+    return items
+
+
+def search(*, date_from=None, date_to=None, account=None, event=None, object_type=None,
+           object_id=None, success=None):
+    """The audit events matching every given filter, newest first. Dates are
+    Beijing calendar days, both ends included."""
+    stmt = select(AuditEvent)
+    if date_from is not None:
+        stmt = stmt.where(AuditEvent.at >= day_start_utc(date_from))
+    if date_to is not None:
+        stmt = stmt.where(AuditEvent.at < day_start_utc(date_to + dt.timedelta(days=1)))
+    if account:
+        stmt = stmt.where(func.lower(AuditEvent.account) == account.lower())
+    if event:
+        stmt = stmt.where(AuditEvent.event == event)
+    if object_type:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+    if object_id:
+        stmt = stmt.where(AuditEvent.object_id == str(object_id))
+    if success is not None:
+        stmt = stmt.where(AuditEvent.success.is_(success))
+    return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def object_type_titles(modules, current: str | None = None) -> dict[str, str]:
+    """The object-type filter's choices: the core's types, each enabled
+    module's submissions (``<module>.submission``), and the value asked for."""
+    titles = dict(OBJECT_TYPES)
+    for module in modules:
+        titles[f"{module.key}.submission"] = f"{module.title}填报记录"
+    if current and current not in titles:
+        titles[current] = current
+    return titles

@@ -31,3 +31,12 @@ def set_grants(dbsession, user, keys: set[str], enabled_keys: set[str], granted_
         dbsession.execute(delete(ModuleGrant).where(ModuleGrant.user_id == user.id,
                                                     ModuleGrant.module_key.in_(removed)))
     return added, removed
+
+
+def revoke_all(dbsession, user_id: int) -> set[str]:
+    """Remove every grant the user holds (on changing organisation the new
+    organisation's admin decides again). Returns the keys removed."""
+    keys = granted_keys(dbsession, user_id)
+    if keys:
+        dbsession.execute(delete(ModuleGrant).where(ModuleGrant.user_id == user_id))
+    return keys

@@ -2,5 +2,8 @@
 
 
 def includeme(config):
-    config.add_route("incubator.home", "/incubator/")
-    config.scan(".views")
+    from .schemas import FILING
+
+    # list, form, attachments, Word, review pages, Excel and batches come from
+    # the shared filing machinery; this plugin only declares what differs
+    config.include_filing(FILING, prefix="/incubator")

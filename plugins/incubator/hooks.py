@@ -1,5 +1,9 @@
 """pluggy hook implementations of the incubator plugin."""
-from kjgl.core.hookspecs import MenuItem, Migrations, ModuleInfo, hookimpl
+from kjgl.core.filings import filing_menu_items
+from kjgl.core.hookspecs import DemoData, Migrations, ModuleInfo, ReviewChain, ReviewStep, hookimpl
+
+from . import demo
+from .models import IncubatorEvaluation
 
 MODULE = ModuleInfo(
     key="incubator",
@@ -26,4 +30,24 @@ def kjgl_migrations():
 
 @hookimpl
 def kjgl_menu_items():
-    return [MenuItem("天津市科技企业孵化器绩效评估系统", "incubator.home", "incubator:module:use", 50)]
+    from .schemas import FILING
+
+    return filing_menu_items(FILING, order=55)
+
+
+@hookimpl
+def kjgl_metadata():
+    return [IncubatorEvaluation.__table__]
+
+
+@hookimpl
+def kjgl_review_chains():
+    return [ReviewChain(kind="incubator", title="天津市科技企业孵化器绩效评估", steps=(
+        ReviewStep("district", "区科技局初审", "district"),
+        ReviewStep("city", "市科技局评价", "city", grades=("优秀", "良好", "合格", "不合格")),
+    ))]
+
+
+@hookimpl
+def kjgl_demo_data():
+    return DemoData(load=demo.load, order=50)

@@ -34,3 +34,20 @@ def test_login_form_requires_csrf_token(app, dbsession):
     user = factories.user(dbsession, "individual")
     res = app.post("/login", {"account": user.account, "password": "Passw0rd!"}, status=400)
     assert "页面已过期" in res.text
+
+
+def test_a_password_set_by_an_admin_must_be_changed_before_anything_else(app, dbsession):
+    org = factories.organisation(dbsession)
+    user = factories.user(dbsession, "individual", organisation=org, must_change_password=True)
+    res = login(app, user.account)
+    assert res.location.endswith("/account/password")
+    # typing another address does not get round it
+    assert app.get("/portal").location.endswith("/account/password")
+    assert app.get("/me/profile").location.endswith("/account/password")
+    page = app.get("/account/password")
+    form = page.forms["password-form"]
+    form["old_password"] = "Passw0rd!"
+    form["password"] = "N3w-Passw0rd"
+    form["password_confirm"] = "N3w-Passw0rd"
+    form.submit(status=303)
+    assert app.get("/portal").status_int == 200

@@ -2,7 +2,7 @@
 
 Revision ID: c0001
 Revises: 
-Create Date: 2026-11-22 22:36:00.373716
+Create Date: 2026-11-22
 """
 from alembic import op
 import sqlalchemy as sa
@@ -143,6 +143,8 @@ def upgrade() -> None:
     sa.Column('security_a2', sa.String(length=255), nullable=True),
     sa.Column('security_q3', sa.String(length=100), nullable=True),
     sa.Column('security_a3', sa.String(length=255), nullable=True),
+    sa.Column('recover_failures', sa.Integer(), nullable=False),
+    sa.Column('recover_locked_until', sa.DateTime(), nullable=True),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -204,11 +206,97 @@ def upgrade() -> None:
     with op.batch_alter_table('organisation_review', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_organisation_review_organisation_id'), ['organisation_id'], unique=False)
 
+    op.create_table('review_batch',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('module_key', sa.String(length=64), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('deadline', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('opened_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['opened_by_id'], ['user_account.id'], name=op.f('fk_review_batch_opened_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_batch')),
+    sa.UniqueConstraint('module_key', 'year', name='uq_review_batch_module_year')
+    )
+    with op.batch_alter_table('review_batch', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_batch_module_key'), ['module_key'], unique=False)
+
+    op.create_table('submission',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('module_key', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=64), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('applicant_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('carrier_key', sa.String(length=200), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('step', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('grade', sa.String(length=16), nullable=True),
+    sa.Column('score', sa.Numeric(precision=5, scale=1), nullable=True),
+    sa.Column('last_opinion', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('concluded_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['agency_id'], ['agency.id'], name=op.f('fk_submission_agency_id_agency')),
+    sa.ForeignKeyConstraint(['applicant_id'], ['user_account.id'], name=op.f('fk_submission_applicant_id_user_account')),
+    sa.ForeignKeyConstraint(['batch_id'], ['review_batch.id'], name=op.f('fk_submission_batch_id_review_batch')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_submission_organisation_id_organisation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_submission')),
+    sa.UniqueConstraint('batch_id', 'organisation_id', 'carrier_key', name='uq_submission_batch_carrier')
+    )
+    with op.batch_alter_table('submission', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_submission_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_submission_batch_id'), ['batch_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_submission_module_key'), ['module_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_submission_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_submission_state'), ['state'], unique=False)
+
+    op.create_table('review_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('submission_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=False),
+    sa.Column('actor_name', sa.String(length=100), nullable=False),
+    sa.Column('agency_name', sa.String(length=100), nullable=True),
+    sa.Column('step_key', sa.String(length=32), nullable=False),
+    sa.Column('step_title', sa.String(length=64), nullable=False),
+    sa.Column('decision', sa.String(length=16), nullable=False),
+    sa.Column('opinion', sa.Text(), nullable=False),
+    sa.Column('grade', sa.String(length=16), nullable=True),
+    sa.Column('score', sa.Numeric(precision=5, scale=1), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_review_event_actor_id_user_account')),
+    sa.ForeignKeyConstraint(['submission_id'], ['submission.id'], name=op.f('fk_review_event_submission_id_submission')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_review_event'))
+    )
+    with op.batch_alter_table('review_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_review_event_submission_id'), ['submission_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('review_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_event_submission_id'))
+
+    op.drop_table('review_event')
+    with op.batch_alter_table('submission', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_submission_state'))
+        batch_op.drop_index(batch_op.f('ix_submission_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_submission_module_key'))
+        batch_op.drop_index(batch_op.f('ix_submission_batch_id'))
+        batch_op.drop_index(batch_op.f('ix_submission_agency_id'))
+
+    op.drop_table('submission')
+    with op.batch_alter_table('review_batch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_review_batch_module_key'))
+
+    op.drop_table('review_batch')
     with op.batch_alter_table('organisation_review', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_organisation_review_organisation_id'))
 

@@ -1,0 +1,85 @@
+"""Recognising an upload's type by its content, not by what the browser or
+the filename claims.
+
+Each kind knows its magic bytes; the Office formats share the ZIP magic and
+are told apart (and verified) by the entries the archive holds, which needs
+the whole file, so :func:`verify` runs on the stored copy.
+"""
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+from typing import BinaryIO, Callable
+
+HEAD_BYTES = 1024  # enough for every magic below (PDF allows junk before %PDF-)
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
+@dataclass(frozen=True)
+class FileKind:
+    key: str
+    title: str  # as named in messages: PDF、JPG …
+    content_type: str
+    extensions: tuple[str, ...]
+    magic: Callable[[bytes], bool]
+    # ZIP-based kinds: the entry the archive must hold ("" = any valid archive)
+    zip_entry: str | None = None
+
+
+KINDS: dict[str, FileKind] = {
+    k.key: k for k in (
+        FileKind("pdf", "PDF", "application/pdf", (".pdf",), lambda h: b"%PDF-" in h[:HEAD_BYTES]),
+        FileKind("jpg", "JPG", "image/jpeg", (".jpg", ".jpeg", ".jpe"), lambda h: h.startswith(b"\xff\xd8\xff")),
+        FileKind("png", "PNG", "image/png", (".png",), lambda h: h.startswith(b"\x89PNG\r\n\x1a\n")),
+        FileKind("docx", "Word（.docx）",
+                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 (".docx",), lambda h: h.startswith(ZIP_MAGIC), zip_entry="word/document.xml"),
+        FileKind("xlsx", "Excel（.xlsx）",
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 (".xlsx",), lambda h: h.startswith(ZIP_MAGIC), zip_entry="xl/workbook.xml"),
+        FileKind("zip", "ZIP", "application/zip", (".zip",), lambda h: h.startswith(ZIP_MAGIC),
+                 zip_entry=""),
+    )
+}
+
+
+def titles(keys) -> str:
+    return "、".join(KINDS[k].title for k in keys)
+
+
+def extension(filename: str) -> str:
+    return os.path.splitext(filename)[1].lower()
+
+
+def candidates(head: bytes, accepts) -> list[FileKind]:
+    """The accepted kinds whose magic matches, the one the filename's
+    extension names first."""
+    return [KINDS[k] for k in accepts if KINDS[k].magic(head)]
+
+
+def choose(head: bytes, filename: str, accepts) -> tuple[FileKind | None, str | None]:
+    """(kind, None) or (None, message) for an upload's first bytes."""
+    found = candidates(head, accepts)
+    if not found:
+        return None, f"文件“{filename}”的内容不是{titles(accepts)}格式，请上传{titles(accepts)}文件"
+    ext = extension(filename)
+    for kind in found:
+        if ext in kind.extensions:
+            return kind, None
+    if ext:
+        return None, (f"文件“{filename}”的扩展名与内容不符（内容为{found[0].title}格式），"
+                      f"请检查后重新上传")
+    return found[0], None  # no extension at all: the content decides
+
+
+def verify(kind: FileKind, stored: BinaryIO) -> bool:
+    """Whole-file check of the ZIP-based formats."""
+    if kind.zip_entry is None:
+        return True
+    try:
+        with zipfile.ZipFile(stored) as archive:
+            return kind.zip_entry == "" or kind.zip_entry in archive.namelist()
+    except zipfile.BadZipFile:
+        return False

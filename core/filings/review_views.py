@@ -1,0 +1,194 @@
+"""The bureaus' pages of a filing: the list of submitted records in the
+reviewer's subtree (filters, Excel export), the detail with the decision
+form, and the yearly batches (city level)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from pyramid.httpexceptions import HTTPSeeOther
+from sqlalchemy import select
+
+from ..agencies.models import Agency
+from ..attachments import services as attachments
+from ..audit.services import record
+from ..forms import Field, Schema
+from ..layout import flash
+from ..pagination import paginate
+from ..review import services as review
+from ..review.models import STATES, Batch, Submission
+from . import services
+from .access import reviewer_record
+from .exporting import word_response, xlsx_response
+from .views import _bind, conflict
+
+REVIEW_STATES = {k: v for k, v in STATES.items() if k != "draft"}
+
+
+def filtered(request, filing):
+    """The reviewer's records with the list's filters applied — the same
+    statement feeds the page and the Excel export."""
+    user = request.identity
+    p = request.GET
+    stmt = select(Submission).join(Batch).where(Submission.module_key == filing.module_key)
+    stmt = review.reviewer_scope(stmt, user)
+    filters = {"year": p.get("year", "").strip(), "state": p.get("state", "").strip(),
+               "name": p.get("name", "").strip(), "district": p.get("district", "").strip(),
+               "todo": p.get("todo", "")}
+    if filters["year"].isdigit():
+        stmt = stmt.where(Batch.year == int(filters["year"]))
+    if filters["state"] in REVIEW_STATES:
+        stmt = stmt.where(Submission.state == filters["state"])
+    if filters["name"]:
+        stmt = stmt.where(Submission.title.contains(filters["name"], autoescape=True))
+    if filters["district"].isdigit():
+        stmt = stmt.where(Submission.agency_id == int(filters["district"]))
+    return stmt.order_by(Submission.submitted_at.desc(), Submission.id.desc()), filters
+
+
+def _districts(request):
+    user = request.identity
+    return list(request.dbsession.scalars(
+        select(Agency).where(Agency.level == "district", Agency.path.startswith(user.agency.path))
+        .order_by(Agency.path)))
+
+
+def review_list(request, filing):
+    stmt, filters = filtered(request, filing)
+    page = paginate(request.dbsession, stmt, request, 15)
+    chain = services.chain_for(request, filing)
+    years = sorted(set(request.dbsession.scalars(
+        select(Batch.year).where(Batch.module_key == filing.module_key))), reverse=True)
+    return {
+        "page_title": f"{filing.title} — 审核", "filing": filing, "page": page, "filters": filters,
+        "states": REVIEW_STATES, "years": years, "districts": _districts(request),
+        "can_decide": {s.id: review.can_decide(request.dbsession, chain, s, request.identity) for s in page.items},
+        "chain": chain,
+    }
+
+
+def review_export(request, filing):
+    stmt, filters = filtered(request, filing)
+    response, count = xlsx_response(request, filing, stmt)
+    record(request.dbsession, request, "filing_export_excel", object_type=filing.owner_type,
+           filters={k: v for k, v in filters.items() if v}, rows=count, columns="all")
+    return response
+
+
+DECISION = Schema(
+    Field("decision", "审核结果", kind="radio", choices=("approve", "return")),
+    Field("opinion", "审批意见", kind="textarea", required=False, max_length=1000),
+    Field("grade", "评价等级", kind="select", required=False, choices=("优秀", "良好", "合格", "不合格")),
+    Field("score", "评分", kind="decimal", required=False, min_value=Decimal(0), max_value=Decimal(100)),
+    Field("version", "版本", kind="int", required=True),
+)
+
+
+def _detail(request, filing, sub, errors=None, values=None, message=""):
+    row = services.content(request.dbsession, filing, sub)
+    chain = services.chain_for(request, filing)
+    step = chain.step(sub.step) if sub.state == "submitted" else None
+    return {
+        "page_title": f"{filing.title} — 审核详情", "filing": filing, "sub": sub,
+        "data": services.typed(filing, row.data), "stored": row.data or {},
+        "attachments": attachments.files_for(request.dbsession, filing.owner_type, sub.id),
+        "history": review.history(request.dbsession, sub), "chain": chain, "step": step,
+        "can_decide": review.can_decide(request.dbsession, chain, sub, request.identity),
+        "errors": errors or {}, "values": values or {}, "message": message, "editable": False,
+    }
+
+
+def review_detail(request, filing):
+    sub = reviewer_record(request, filing)
+    record(request.dbsession, request, "filing_view", object_type=filing.owner_type, object_id=sub.id)
+    return _detail(request, filing, sub)
+
+
+def review_decide(request, filing):
+    sub = reviewer_record(request, filing)
+    chain = services.chain_for(request, filing)
+    result = DECISION.validate(request.POST)
+    values = {k: v for k, v in request.POST.items() if isinstance(v, str)}
+    if result.errors:
+        return _detail(request, filing, sub, result.errors, values, "请修改标红的内容")
+    data = result.data
+    try:
+        review.decide(request.dbsession, chain, sub, request.identity, decision=data["decision"],
+                      opinion=data["opinion"] or "", expected_version=data["version"],
+                      grade=data["grade"], score=data["score"])
+    except review.AlreadyDecided as exc:
+        return conflict(request, exc.message)
+    except review.InvalidDecision as exc:
+        if exc.field:
+            return _detail(request, filing, sub, {exc.field: exc.message}, values, exc.message)
+        return conflict(request, exc.message, 403)
+    record(request.dbsession, request, "filing_review", object_type=filing.owner_type, object_id=sub.id,
+           decision=data["decision"], step=sub.step, state=sub.state, grade=data["grade"],
+           score=str(data["score"]) if data["score"] is not None else None)
+    flash(request, {"approve": "已审核通过", "return": "已退回申报单位"}[data["decision"]] +
+          (f"，评价等级：{sub.grade}" if sub.grade else ""))
+    return HTTPSeeOther(request.route_url(f"{filing.module_key}.review"))
+
+
+def review_word(request, filing):
+    sub = reviewer_record(request, filing)
+    return word_response(request, filing, sub)
+
+
+BATCH = Schema(
+    Field("year", "年度", kind="int", min_value=2000, max_value=2100),
+    Field("deadline", "截止日期", kind="date"),
+)
+
+
+def batches(request, filing):
+    values, errors = {}, {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "close":
+            batch = request.dbsession.get(Batch, int(request.POST.get("batch_id", "0") or 0))
+            if batch is not None and batch.module_key == filing.module_key:
+                batch.status = "closed"
+                record(request.dbsession, request, "batch_close", object_type="review_batch", object_id=batch.id)
+                flash(request, f"{batch.title}已关闭")
+            return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
+        result = BATCH.validate(request.POST)
+        values = {k: v for k, v in request.POST.items() if isinstance(v, str)}
+        errors = dict(result.errors)
+        if not errors and result.data["deadline"] < dt.date.today():
+            errors["deadline"] = "截止日期不能早于今天"
+        if not errors:
+            try:
+                batch = review.open_batch(request.dbsession, filing.module_key, result.data["year"],
+                                          result.data["deadline"], request.identity)
+            except review.ReviewError as exc:
+                errors[exc.field or "year"] = exc.message
+            else:
+                record(request.dbsession, request, "batch_open", object_type="review_batch", object_id=batch.id,
+                       year=batch.year, deadline=batch.deadline.isoformat())
+                flash(request, f"已开放{batch.title}填报，截止{batch.deadline:%Y-%m-%d}")
+                return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
+    rows = list(request.dbsession.scalars(select(Batch).where(Batch.module_key == filing.module_key)
+                                          .order_by(Batch.year.desc())))
+    return {"page_title": f"{filing.title} — 填报批次", "filing": filing, "batches": rows,
+            "schema": BATCH, "values": values, "errors": errors, "today": dt.date.today()}
+
+
+def register(config, filing, prefix: str):
+    k = filing.module_key
+    T = "kjgl.core:templates/filings/"
+    decide, manage = f"{k}:review:decide", f"{k}:batch:manage"
+    routes = [
+        (f"{k}.review", f"{prefix}/review/", review_list, T + "review_list.pt", "GET", decide),
+        (f"{k}.review.export", f"{prefix}/review/export.xlsx", review_export, None, "GET", decide),
+        (f"{k}.review.detail", f"{prefix}/review/{{id:\\d+}}", review_detail, T + "review_detail.pt", "GET", decide),
+        (f"{k}.review.decide", f"{prefix}/review/{{id:\\d+}}/decide", review_decide, T + "review_detail.pt",
+         "POST", decide),
+        (f"{k}.review.word", f"{prefix}/review/{{id:\\d+}}/word.docx", review_word, None, "GET", decide),
+        (f"{k}.batches", f"{prefix}/batches", batches, T + "batches.pt", ("GET", "POST"), manage),
+    ]
+    for name, pattern, view, renderer, methods, permission in routes:
+        config.add_route(name, pattern)
+        kwargs = {"renderer": renderer} if renderer else {}
+        config.add_view(_bind(view, filing), route_name=name, permission=permission,
+                        request_method=methods, **kwargs)

@@ -1,0 +1,161 @@
+"""The rules of a yearly filing (增加, 暂存, 提交 …) on top of the review engine.
+
+Values are kept as the strings a person typed, once they are well formed
+(``serialise``), so a draft re-opens exactly as it was saved, and the schema
+turns them back into typed values for checks and exports (``typed``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..agencies.models import Agency
+from ..attachments import services as attachments
+from ..review import services as review
+from ..review.models import Batch, Submission
+from .types import FilingType
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+
+
+def serialise(filing: FilingType, data: dict) -> dict[str, str]:
+    out = {}
+    for f in filing.fields:
+        value = data.get(f.name)
+        if value is None:
+            continue
+        if isinstance(value, dt.date):
+            out[f.name] = value.isoformat()
+        elif isinstance(value, bool):
+            out[f.name] = "1" if value else ""
+        else:
+            out[f.name] = str(value)
+    return out
+
+
+def typed(filing: FilingType, stored: dict) -> dict:
+    """The stored strings as typed values (malformed ones can't be stored)."""
+    return filing.schema.validate(stored or {}, partial=True).data
+
+
+def content(db, filing: FilingType, sub: Submission):
+    row = db.get(filing.model, sub.id)
+    if row is None:
+        row = filing.model(submission_id=sub.id, data={})
+        db.add(row)
+    return row
+
+
+def district_agency(db, settings: dict, district: str | None) -> Agency | None:
+    """The district-level agency of this deployment's province governing ``district``."""
+    if not district:
+        return None
+    province = settings.get("kjgl.province")
+    candidates = db.scalars(select(Agency).where(Agency.level == "district", Agency.region == district))
+    for agency in candidates:
+        if agency.parent is not None and agency.parent.region == province:
+            return agency
+    return None
+
+
+def chain_for(request, filing: FilingType):
+    return request.registry["kjgl.review_chains"][filing.kind]
+
+
+def records_of(db, filing: FilingType, organisation_id: int) -> list[Submission]:
+    return list(db.scalars(
+        select(Submission).join(Batch).where(Submission.module_key == filing.module_key,
+                                             Submission.organisation_id == organisation_id)
+        .order_by(Batch.year.desc(), Submission.id.desc())))
+
+
+def _validate(request, filing: FilingType, raw, partial: bool, organisation):
+    data = {k: v for k, v in raw.items() if k in filing.schema.by_name and not hasattr(v, "file")}
+    if filing.prefill:  # operator name / credit code come from the organisation, not from the form
+        data.update(filing.prefill(organisation))
+    return data, filing.schema.validate(data, partial=partial)
+
+
+def create(request, filing: FilingType, raw, today: dt.date | None = None) -> tuple[Submission | None, Outcome]:
+    """增加 + first 暂存: create the draft from the posted form."""
+    user = request.identity
+    org = user.organisation
+    data, result = _validate(request, filing, raw, True, org)
+    name = result.data.get(filing.name_field)
+    errors = dict(result.errors)
+    if not name and filing.name_field not in errors:
+        errors[filing.name_field] = f"请先填写{filing.schema.by_name[filing.name_field].label}再暂存"
+    if errors:
+        return None, Outcome(False, errors, "暂存失败，请修改标红的内容")
+    batch = review.open_batch_for(request.dbsession, filing.module_key, today)
+    try:
+        sub = review.create_draft(request.dbsession, module_key=filing.module_key, kind=filing.kind, batch=batch,
+                                  organisation=org, applicant=user, title=name, today=today)
+    except review.ReviewError as exc:
+        return None, Outcome(False, {exc.field or filing.name_field: exc.message}, exc.message)
+    agency = district_agency(request.dbsession, request.registry.settings, result.data.get(filing.district_field))
+    sub.agency_id = agency.id if agency else None
+    content(request.dbsession, filing, sub).data = serialise(filing, result.data)
+    return sub, Outcome(True, message="已暂存")
+
+
+def save(request, filing: FilingType, sub: Submission, raw, expected_version: int | None) -> Outcome:
+    """暂存: store the well-formed form values and any files posted with them.
+
+    Files are stored even if a field is malformed (they are separate
+    records); the fields are then not stored and the form shows why."""
+    review.ensure_editable(sub)
+    stored, upload_errors = attachments.save_uploads(request, filing.owner_type, sub.id, filing.all_slots)
+    data, result = _validate(request, filing, raw, True, sub.organisation)
+    errors = dict(upload_errors)
+    errors.update(result.errors)
+    name = result.data.get(filing.name_field)
+    if not name and filing.name_field not in errors:
+        errors[filing.name_field] = f"{filing.schema.by_name[filing.name_field].label}不能为空"
+    if name and review.carrier_key(name) != sub.carrier_key:
+        clash = request.dbsession.scalar(select(Submission.id).where(
+            Submission.batch_id == sub.batch_id, Submission.organisation_id == sub.organisation_id,
+            Submission.carrier_key == review.carrier_key(name), Submission.id != sub.id))
+        if clash is not None:
+            errors[filing.name_field] = f"“{name}”在本批次已有一条记录，同一载体每个批次只能填报一次"
+    if set(errors) - set(upload_errors):
+        return Outcome(False, errors, "表单内容未保存，请修改标红的内容后重新暂存" +
+                       ("（已选择的附件已上传）" if stored else ""))
+    agency = district_agency(request.dbsession, request.registry.settings, result.data.get(filing.district_field))
+    review.touch_draft(request.dbsession, sub, expected_version, title=name,
+                       agency_id=agency.id if agency else None)
+    content(request.dbsession, filing, sub).data = serialise(filing, result.data)
+    if upload_errors:
+        return Outcome(False, errors, "表单已暂存，但部分附件未上传成功")
+    return Outcome(True, message="已暂存")
+
+
+def problems_before_submit(request, filing: FilingType, sub: Submission) -> dict[str, str]:
+    """Every problem that stops 提交, by field or slot name."""
+    stored = content(request.dbsession, filing, sub).data or {}
+    data, result = _validate(request, filing, stored, False, sub.organisation)
+    errors = dict(result.errors)
+    for slot in attachments.empty_slots(request.dbsession, filing.owner_type, sub.id, filing.all_slots):
+        if slot is filing.signature_slot:
+            errors[slot.name] = "请先导出Word文件，打印并签字盖章，扫描成PDF上传到签章页"
+        else:
+            errors[slot.name] = f"请上传{slot.title}"
+    if sub.agency_id is None and filing.district_field not in errors:
+        errors[filing.district_field] = "所在区没有对应的审核单位，请重新选择"
+    return errors
+
+
+def submit(request, filing: FilingType, sub: Submission) -> Outcome:
+    review.ensure_editable(sub)
+    errors = problems_before_submit(request, filing, sub)
+    if errors:
+        return Outcome(False, errors, f"提交失败：还有{len(errors)}处需要完善，请修改后重新提交")
+    review.submit(request.dbsession, chain_for(request, filing), sub, request.identity)
+    return Outcome(True, message="已提交至区科技局审核，提交后不能修改申报内容")

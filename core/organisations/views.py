@@ -1,0 +1,134 @@
+"""信息补全 and the status page of the organisation admin (法人用户)."""
+from __future__ import annotations
+
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound, HTTPSeeOther
+from pyramid.renderers import get_renderer, render_to_response
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from .. import masking
+from ..audit.localtime import show as show_time
+from ..attachments.filenames import content_disposition
+from ..attachments.services import files_for, save_uploads
+from ..forms import form_values
+from ..layout import flash
+from . import risk_letter, services
+from .choices import competent_agencies, competent_agency, province_districts
+from .schemas import OWNER_TYPE, SLOTS, normalise, profile_schema
+
+TEMPLATES = "kjgl.core:templates/organisations/"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def display_helpers(request) -> dict:
+    """What the organisation templates use to show stored values."""
+    return {"mask": masking, "show_time": show_time, "province": request.registry.settings["kjgl.province"],
+            "org_details": get_renderer(TEMPLATES + "details.pt").implementation()}
+
+
+def _organisation(request):
+    org = request.identity.organisation
+    if org is None:
+        raise HTTPNotFound()
+    return org
+
+
+def conflict(request, message: str):
+    """409: the document is locked in its state; say why on a normal page."""
+    response = render_to_response(
+        "kjgl.core:templates/error.pt",
+        {"page_title": "当前不能修改", "code": 409, "message": message},
+        request=request,
+    )
+    response.status = 409
+    return response
+
+
+def _schema(request, org, districts):
+    dbsession = request.dbsession
+    return profile_schema(org.name, districts, request.registry.settings["kjgl.province"],
+                          lambda code: competent_agency(dbsession, code) is not None)
+
+
+def _page(request, org, districts, values, errors, notice=None):
+    return {
+        "page_title": "单位信息补全",
+        "org": org,
+        "schema": _schema(request, org, districts),
+        "values": values,
+        "errors": errors,
+        "notice": notice,
+        "districts": districts,
+        "agency_groups": competent_agencies(request.dbsession),
+        "slots": SLOTS,
+        "attachments": files_for(request.dbsession, OWNER_TYPE, org.id),
+        "last_review": org.reviews[-1] if org.reviews else None,
+        **display_helpers(request),
+    }
+
+
+@view_config(route_name="org.profile", permission="core:org:complete",
+             renderer=TEMPLATES + "profile.pt")
+def profile(request):
+    org = _organisation(request)
+    if not services.editable(org):
+        if request.method == "POST":
+            return conflict(request, services.LOCKED_MESSAGES.get(org.status, "单位信息当前不能修改。"))
+        return HTTPFound(request.route_url("org.status"))
+    districts = province_districts(request.dbsession, request.registry.settings["kjgl.province"])
+    if request.method != "POST":
+        return _page(request, org, districts, services.form_data(org), {})
+
+    submitting = request.POST.get("action") == "submit"
+    raw = normalise(request.POST)
+    schema = _schema(request, org, districts)
+    result = schema.validate(raw, partial=not submitting)
+    _, upload_errors = save_uploads(request, OWNER_TYPE, org.id, SLOTS)
+    errors = dict(result.errors)
+    if submitting:
+        for slot in services.missing_files(request.dbsession, org):
+            errors[slot.name] = f"请上传{slot.title}"
+    errors.update(upload_errors)
+    values = form_values(schema, raw)
+
+    if not submitting:
+        if result.errors:
+            return _page(request, org, districts, values, errors,
+                         "暂存未完成：请按提示修改标红的内容后再暂存（已上传成功的附件已保存）。")
+        services.save_draft(request.dbsession, org, result.data)
+        if upload_errors:
+            return _page(request, org, districts, values, errors, "已暂存，但有附件未能上传，请查看附件材料处的提示。")
+        flash(request, "已暂存。信息填写完整后请点击“提交”，提交后由主管部门审核。")
+        return HTTPSeeOther(request.route_url("org.profile"))
+
+    if errors:
+        return _page(request, org, districts, values, errors,
+                     "提交未成功：请按提示补充或修改标红的内容后重新提交。")
+    services.submit(request.dbsession, request, org, result.data)
+    flash(request, "单位信息已提交，请等待局级（区县）主管部门审核。")
+    return HTTPSeeOther(request.route_url("org.status"))
+
+
+@view_config(route_name="org.status", permission="core:org:complete",
+             renderer=TEMPLATES + "status.pt")
+def status(request):
+    org = _organisation(request)
+    return {
+        "page_title": "单位信息",
+        "org": org,
+        "slots": SLOTS,
+        "attachments": files_for(request.dbsession, OWNER_TYPE, org.id),
+        "editable": services.editable(org),
+        "last_review": org.reviews[-1] if org.reviews else None,
+        "full_ids": False,
+        **display_helpers(request),
+    }
+
+
+@view_config(route_name="org.risk_letter", permission="core:org:complete")
+def risk_letter_template(request):
+    org = _organisation(request)
+    response = Response(body=risk_letter.build(org.name), content_type=DOCX)
+    response.headers["Content-Disposition"] = content_disposition("风险承诺书模板.docx")
+    response.cache_control = "private, no-store"
+    return response
