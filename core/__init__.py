@@ -24,6 +24,8 @@ CORE_FEATURES = (
     ".grants",
     ".portal",
     ".admin",
+    ".headers",
+    ".dberrors",
 )
 
 
@@ -48,4 +50,8 @@ def make_config(settings: dict, extra_plugins: dict | None = None) -> Configurat
 
 def main(global_config, **settings):
     """PasteDeploy app factory (``use = egg:kjgl``)."""
-    return make_config(settings).make_wsgi_app()
+    from .warmup import compile_templates
+
+    app = make_config(settings).make_wsgi_app()
+    compile_templates(app.registry)
+    return app

@@ -1,4 +1,4 @@
-"""The ``kjgl`` command: serve, db upgrade, demo, create-admin."""
+"""The ``kjgl`` command: serve, db upgrade, demo, create-admin, backup, restore."""
 from __future__ import annotations
 
 import argparse
@@ -65,23 +65,23 @@ def _ask_password() -> str | None:
 
 def cmd_create_admin(args) -> int:
     from . import migrate, validators
-    from .accounts.models import User
+    from .accounts.models import KINDS, User
     from .accounts.passwords import hash_password
-    from .accounts.services import account_taken
+    from .accounts.services import account_taken, password_errors
 
     settings, pm, engine, session_factory = _context(args.ini)
     message = validators.account(args.account)
     if message:
         print(f"账号 {args.account}: {message}", file=sys.stderr)
         return 2
-    name = (args.name or "").strip()
+    name = (args.name if args.name is not None else KINDS[args.kind]).strip()
     if not name or len(name) > 100:
         print("姓名不能为空，最多100个字符", file=sys.stderr)
         return 2
     password = args.password if args.password is not None else _ask_password()
     if password is None:
         return 2
-    message = validators.password_strength(password)
+    message = validators.password_strength(password) or password_errors(None, args.account, password)
     if message:
         print(f"密码: {message}", file=sys.stderr)
         return 2
@@ -91,9 +91,9 @@ def cmd_create_admin(args) -> int:
         if account_taken(session, args.account):
             print(f"账号 {args.account} 已存在", file=sys.stderr)
             return 2
-        session.add(User(account=args.account, password_hash=hash_password(password), kind="admin",
+        session.add(User(account=args.account, password_hash=hash_password(password), kind=args.kind,
                          name=name, status="active"))
-    print(f"已创建系统管理员 {args.account}")
+    print(f"已创建{KINDS[args.kind]} {args.account}")
     return 0
 
 
@@ -109,6 +109,83 @@ def cmd_serve(args) -> int:
     app = get_app(args.ini, "main")
     print(f"kjgl serving on http://{args.host}:{args.port}/")
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads)
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from .backup import BackupError, backup
+    from .settings import normalise
+
+    settings = normalise(_load(args.ini))
+    try:
+        manifest = backup(settings, args.to)
+    except BackupError as exc:
+        print(f"kjgl backup: {exc}", file=sys.stderr)
+        return 2
+    print(f"已备份到 (backup written to) {args.to}")
+    for key in ("database", "files"):
+        part = manifest[key]
+        print(f"  {part['file']:<16} {part['size']:>12} 字节  sha256 {part['sha256']}")
+    if manifest["missing_files"]:
+        print(f"注意：{len(manifest['missing_files'])} 个附件在备份期间被删除，未包含在备份中", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .backup import BackupError, restore
+    from .settings import normalise
+
+    settings = normalise(_load(args.ini))
+    try:
+        restore(settings, getattr(args, "from"))
+    except BackupError as exc:
+        print(f"kjgl restore: {exc}", file=sys.stderr)
+        return 2
+    print(f"已从 {getattr(args, 'from')} 恢复数据库和附件 (restored)")
+    return 0
+
+
+def cmd_audit_verify(args) -> int:
+    from . import models  # noqa: F401  (maps every core table)
+    from .audit.chain import verify
+
+    _, _, engine, session_factory = _context(args.ini)
+    session = session_factory()
+    try:
+        result = verify(session)
+    finally:
+        session.close()
+    if result.ok:
+        print(f"完整 (intact): 已校验 {result.checked} 条审计记录")
+        return 0
+    print(f"审计日志已被篡改 (tampered): {result.problem.message}；此前 {result.checked} 条记录完整")
+    return 1
+
+
+def cmd_audit_purge(args) -> int:
+    import datetime as dt
+
+    from . import models  # noqa: F401  (maps every core table)
+    from .audit.chain import PurgeRefused, purge
+    from .audit.services import record
+
+    try:
+        before = dt.date.fromisoformat(args.before)
+    except ValueError:
+        print(f"--before 应为日期 YYYY-MM-DD: {args.before}", file=sys.stderr)
+        return 2
+    _, _, engine, session_factory = _context(args.ini)
+    session = session_factory()
+    try:
+        with session.begin():
+            count = purge(session, before)
+            record(session, None, "audit_purge", account="kjgl-cli", before=before.isoformat(), purged=count)
+    except PurgeRefused as exc:
+        print(f"拒绝清理 (refused): {exc}", file=sys.stderr)
+        return 2
+    finally:
+        session.close()
+    print(f"已清理 {before.isoformat()} 之前的审计记录 {count} 条 (purged)")
     return 0
 
 
@@ -133,12 +210,34 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("ini")
     d.set_defaults(func=cmd_demo)
 
-    a = sub.add_parser("create-admin", help="create a platform administrator")
+    a = sub.add_parser("create-admin", help="create a system, security or audit administrator")
     a.add_argument("ini")
     a.add_argument("--account", required=True)
-    a.add_argument("--name", default="系统管理员")
+    a.add_argument("--kind", choices=("admin", "security_admin", "audit_admin"), default="admin",
+                   help="admin 系统管理员 / security_admin 安全管理员 / audit_admin 审计管理员")
+    a.add_argument("--name", default=None, help="default: the role's title")
     a.add_argument("--password", help="default: asked on the terminal")
     a.set_defaults(func=cmd_create_admin)
+
+    b = sub.add_parser("backup", help="back up the database and the attachment files into a new directory")
+    b.add_argument("ini")
+    b.add_argument("--to", required=True, metavar="DIR")
+    b.set_defaults(func=cmd_backup)
+
+    r = sub.add_parser("restore", help="restore the database and the attachment files (stop the app first)")
+    r.add_argument("ini")
+    r.add_argument("--from", required=True, metavar="DIR")
+    r.set_defaults(func=cmd_restore)
+
+    audit = sub.add_parser("audit", help="the tamper-evident audit log").add_subparsers(
+        dest="audit_command", required=True)
+    av = audit.add_parser("verify", help="check the audit hash chain; exit 1 at the first changed or missing record")
+    av.add_argument("ini")
+    av.set_defaults(func=cmd_audit_verify)
+    ap = audit.add_parser("purge", help="delete audit records older than a date (at least 184 days are kept)")
+    ap.add_argument("ini")
+    ap.add_argument("--before", required=True, metavar="YYYY-MM-DD")
+    ap.set_defaults(func=cmd_audit_purge)
     return p
 
 

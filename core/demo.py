@@ -23,6 +23,8 @@ from .organisations.models import Organisation, OrganisationReview
 DEMO_PASSWORD = "Demo@2026"
 DEMO_LOGINS = [
     ("admin", "系统管理员"),
+    ("secadmin", "安全管理员"),
+    ("auditor", "审计管理员"),
     ("tjkjj", "天津市科学技术局 审核人员"),
     ("hepingkj", "和平区科学技术局 审核人员"),
     ("xiqingkj", "西青区科学技术局 审核人员"),
@@ -109,6 +111,8 @@ def load(session, settings: dict, pm) -> bool:
     agencies = {a.code: a for a in session.scalars(select(Agency))}
 
     admin = loader.user("admin", kind="admin", name="系统管理员")
+    loader.user("secadmin", kind="security_admin", name="安全管理员")
+    loader.user("auditor", kind="audit_admin", name="审计管理员")
     staff = {account: loader.user(account, kind="agency", name=name, agency=agencies[code], mobile=mobile)
              for account, name, code, mobile in STAFF if code in agencies}
 

@@ -1,7 +1,7 @@
 """Forbidden / not-found / bad-request pages: a clear page, never a stack trace."""
 from __future__ import annotations
 
-from pyramid.httpexceptions import HTTPBadRequest, HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPFound
 from pyramid.exceptions import BadCSRFToken
 from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 

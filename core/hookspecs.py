@@ -8,7 +8,7 @@ finishes. A plugin never imports another plugin.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import pluggy
@@ -119,8 +119,9 @@ class KjglSpec:
     def kjgl_metadata(self) -> list:
         """Return the SQLAlchemy ``Table`` objects this plugin owns.
 
-        The host uses the list to create exactly the enabled plugins' tables in
-        tests and to tell Alembic autogenerate what belongs to whom."""
+        The host compares them with what the plugin's migrations create (the
+        suite fails on a difference) and checks that a deployment's upgrade
+        creates only the tables of the plugins it enables."""
 
     @hookspec
     def kjgl_migrations(self) -> Migrations:
@@ -138,7 +139,8 @@ class KjglSpec:
     @hookspec
     def kjgl_demo_data(self) -> DemoData:
         """Return the plugin's demo loader, run by ``kjgl demo INI`` after the
-        core's demo data."""
+        core's demo data, on every run: the loader must be idempotent (add
+        only what is missing)."""
 
     @hookspec(firstresult=True)
     def kjgl_verify_real_name(self, name: str, id_type: str, id_number: str, settings: dict) -> "RealNameResult | None":

@@ -2,9 +2,10 @@
 the CSRF token and flash messages."""
 from __future__ import annotations
 
-from pyramid.events import BeforeRender, subscriber
+from pyramid.events import BeforeRender
 from pyramid.renderers import get_renderer
 
+from .audit import localtime
 from .hookspecs import MenuItem
 
 CORE_MENU = (
@@ -15,6 +16,7 @@ CORE_MENU = (
     MenuItem("单位审核", "agency.orgs", "core:org:review", 10),
     MenuItem("主管部门用户", "admin.staff", "core:admin:manage", 10),
     MenuItem("审计日志", "admin.audit", "core:audit:read", 20),
+    MenuItem("账号锁定管理", "admin.locked", "core:security:manage", 10),
     MenuItem("短信与邮件（开发）", "dev.outbox", "core:dev:outbox", 90),
     MenuItem("修改密码", "account.password", "core:account:password", 95),
 )
@@ -46,6 +48,7 @@ def add_globals(event):
     event["menu"] = menu_for(request)
     event["flashes"] = request.session.pop_flash() if request.session else []
     event["csrf_token"] = request.session.get_csrf_token()
+    event["local_time"] = localtime.show_minutes  # stored UTC → Beijing time for pages
 
 
 def flash(request, message: str):

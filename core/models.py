@@ -1,17 +1,22 @@
-"""Imports every core model so that the metadata is complete (Alembic, tests)."""
-from .accounts.models import User  # noqa: F401
-from .agencies.models import Agency  # noqa: F401
-from .attachments.models import Attachment  # noqa: F401
-from .audit.models import AuditEvent  # noqa: F401
-from .db import Base  # noqa: F401
-from .grants.models import ModuleGrant  # noqa: F401
-from .messaging.models import OutboxMessage, SmsCode  # noqa: F401
-from .organisations.models import Organisation, OrganisationReview  # noqa: F401
-from .review.models import Batch, ReviewEvent, Submission  # noqa: F401
+"""Imports every core model module so that the metadata is complete (Alembic,
+tests), and names the core's tables: those of the models defined under
+``kjgl.core`` (plugins' tables share the same metadata but not the module)."""
+from .accounts import models as _accounts  # noqa: F401
+from .agencies import models as _agencies  # noqa: F401
+from .attachments import models as _attachments  # noqa: F401
+from .audit import models as _audit  # noqa: F401
+from .db import Base
+from .grants import models as _grants  # noqa: F401
+from .messaging import models as _messaging  # noqa: F401
+from .organisations import models as _organisations  # noqa: F401
+from .review import models as _review  # noqa: F401
 
-CORE_TABLES = [
-    User.__table__, Agency.__table__, Attachment.__table__, AuditEvent.__table__,
-    ModuleGrant.__table__, OutboxMessage.__table__, SmsCode.__table__,
-    Organisation.__table__, OrganisationReview.__table__,
-    Batch.__table__, Submission.__table__, ReviewEvent.__table__,
-]
+
+def core_tables() -> list:
+    return sorted(
+        (m.local_table for m in Base.registry.mappers if m.class_.__module__.startswith("kjgl.core.")),
+        key=lambda t: t.name,
+    )
+
+
+CORE_TABLES = core_tables()

@@ -60,5 +60,4 @@ def enabled_modules(pm) -> list[ModuleInfo]:
             raise PluginError(f"两个插件声明了同一模块 (duplicate module key): {info.key}")
         keys.add(info.key)
         modules.append(info)
-    order = {name: i for i, (name, _) in enumerate(pm.list_name_plugin())}
     return modules

@@ -128,6 +128,10 @@ def granted(module_key: str) -> Predicate:
 
 agency_staff = kind_is("agency")
 platform_admin = kind_is("admin")
+# 三员分立: the system admin runs the platform, the security admin looks after
+# accounts' security (locks), the audit admin alone reads the audit log
+security_admin = kind_is("security_admin")
+audit_admin = kind_is("audit_admin")
 
 # While a user must change their password, only these are open to them.
 MUST_CHANGE_ALLOWED = frozenset({"core:public", "core:account:password"})
@@ -144,7 +148,8 @@ CORE_RULES = {
     "core:portal": kind_is("individual"),
     "core:org:review": agency_staff,
     "core:admin:manage": platform_admin,
-    "core:audit:read": platform_admin,
+    "core:audit:read": audit_admin,
+    "core:security:manage": security_admin,
 }
 
 

@@ -175,7 +175,6 @@ def live_server(tmp_path_factory):
     file with the demo data loaded (like the README's serve command)."""
     import threading
 
-    import transaction  # noqa: F401
     import waitress.server
 
     from kjgl.core import demo, make_config, migrate
@@ -240,3 +239,17 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, "rep_" + report.when, report)
+
+
+def valid_pdf(pages: int = 1) -> bytes:
+    """A real PDF (uploads are opened with pypdf, so magic bytes alone don't pass)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

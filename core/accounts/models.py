@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..db import Base, Timestamped
+from ..db import Base, Timestamped, utcnow
 
 KINDS = {
     "admin": "系统管理员",
+    "security_admin": "安全管理员",
+    "audit_admin": "审计管理员",
     "agency": "主管部门审核人员",
     "org_admin": "法人用户",
     "individual": "个人用户",
@@ -25,6 +27,13 @@ class User(Timestamped, Base):
     # bumped when the password changes: sessions made before stop working
     auth_version: Mapped[int] = mapped_column(Integer, default=1)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # when the current password was set (expiry), and the argon2 hashes of the
+    # ones before it, newest first (no reuse of the last few)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=utcnow)
+    password_history: Mapped[list] = mapped_column(JSON, default=list)
+    # wrong passwords in a row, and the login lock they lead to
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(16), index=True)
     status: Mapped[str] = mapped_column(String(16), default="active")
 
@@ -64,3 +73,13 @@ class User(Timestamped, Base):
     @property
     def status_title(self) -> str:
         return STATUSES.get(self.status, self.status)
+
+
+class UnknownAccountLogin(Base):
+    """Failed logins for account names that do not exist, counted like a real
+    account's so the login page answers the same for both."""
+    __tablename__ = "unknown_account_login"
+
+    account: Mapped[str] = mapped_column(String(30), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)

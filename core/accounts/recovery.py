@@ -16,7 +16,8 @@ from ..messaging import sms_codes
 from . import recovery_schemas as forms
 from .models import User
 from .security_questions import answers_match, decoy_questions, has_questions, questions_of
-from .services import find_by_account, set_password
+from . import policy
+from .services import find_by_account, password_errors, set_password
 
 SMS_PURPOSE = "recover"
 SMS_STATE = "recover.sms"
@@ -62,8 +63,16 @@ def _failed(request, method: str, account: str, reason: str) -> None:
            method=method, reason=reason)
 
 
+def _refuse_reused(request, user: User, password: str) -> None:
+    """Checked only once the code or the answers proved who is asking: before
+    that it would tell a stranger whether a guess is a recent password."""
+    message = password_errors(user, user.account, password, request.registry.settings)
+    if message:
+        raise RecoveryRefused({"password": message})
+
+
 def _done(request, user: User, password: str, method: str) -> None:
-    set_password(user, password)
+    set_password(user, password, keep=policy.password_history_size(request.registry.settings))
     user.recover_failures = 0
     user.recover_locked_until = None
     record(request.dbsession, request, "password_recover", user=user, object_type="user", object_id=user.id,
@@ -110,10 +119,14 @@ def finish_sms(request, raw) -> User:
     data, errors = _validated(forms.SMS_RESET, raw, lambda d: forms.new_password_errors(d, user.account))
     if errors:
         raise RecoveryRefused(errors)
-    message = sms_codes.check(request, user.mobile, SMS_PURPOSE, data["sms_code"])
-    if message:
-        _failed(request, "sms", user.account, message)
-        raise RecoveryRefused({"sms_code": message})
+    if not state.get("code_ok"):
+        message = sms_codes.check(request, user.mobile, SMS_PURPOSE, data["sms_code"])
+        if message:
+            _failed(request, "sms", user.account, message)
+            raise RecoveryRefused({"sms_code": message})
+        # the code is used up; a reused password below must not cost another one
+        request.session[SMS_STATE] = dict(state, code_ok=True)
+    _refuse_reused(request, user, data["password"])
     _done(request, user, data["password"], "sms")
     request.session.pop(SMS_STATE, None)
     return user
@@ -169,6 +182,7 @@ def answer_questions(request, raw) -> User:
             request.session[QUESTIONS_STATE] = state
             locked = state["wrong"] >= MAX_WRONG_ANSWERS
         raise RecoveryRefused({"form": LOCKED if locked else WRONG_ANSWERS})
+    _refuse_reused(request, user, data["password"])
     _done(request, user, data["password"], "questions")
     request.session.pop(QUESTIONS_STATE, None)
     return user

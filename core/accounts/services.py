@@ -1,15 +1,30 @@
 """Account rules shared by the HTML views, the CLI and the tests."""
 from __future__ import annotations
 
+import datetime as dt
+import math
+
 from sqlalchemy import func, select
 
+from ..audit.localtime import show
 from ..db import utcnow
-from .models import User
+from . import policy
+from .models import UnknownAccountLogin, User
 from .passwords import hash_password, needs_rehash, verify_password
+
+SAME_AS_ACCOUNT = "密码不能与账号相同"
+REUSED = "新密码不能与最近{n}次使用过的密码相同"
+WRONG_PASSWORD = "账号或密码不正确"
 
 
 class LoginRefused(Exception):
     """Raised with the message the login page shows."""
+
+
+class AccountLocked(LoginRefused):
+    def __init__(self, until: dt.datetime):
+        super().__init__(f"连续登录失败次数过多，账号已锁定，请于{show(until)}（北京时间）后再试")
+        self.until = until
 
 
 def find_by_account(dbsession, account: str) -> User | None:
@@ -20,22 +35,107 @@ def account_taken(dbsession, account: str) -> bool:
     return find_by_account(dbsession, account) is not None
 
 
-def authenticate(dbsession, account: str, password: str) -> User:
+def _failure_counter(dbsession, user: User | None, account: str):
+    """The row counting failed logins: the user's own, or for an unknown
+    account name a stand-in row, so both answer alike."""
+    if user is not None:
+        return user
+    key = account.lower()[:30]
+    row = dbsession.get(UnknownAccountLogin, key)
+    if row is None:
+        row = UnknownAccountLogin(account=key, failed_logins=0)
+        dbsession.add(row)
+    return row
+
+
+def authenticate(dbsession, account: str, password: str, settings=None) -> User:
+    """The user, or :class:`LoginRefused` (:class:`AccountLocked` while locked)
+    with the message for the page. Failures are counted in the database, so
+    the lock holds across app processes."""
+    settings = settings or {}
+    now = utcnow()
     user = find_by_account(dbsession, account)
+    counter = _failure_counter(dbsession, user, account)
+    if counter.locked_until is not None:
+        if counter.locked_until > now:
+            raise AccountLocked(counter.locked_until)
+        counter.locked_until = None
+        counter.failed_logins = 0
     if user is None or not verify_password(user.password_hash, password):
-        raise LoginRefused("账号或密码不正确")
+        counter.failed_logins = (counter.failed_logins or 0) + 1
+        attempts = policy.lockout_attempts(settings)
+        if counter.failed_logins >= attempts:
+            counter.failed_logins = 0
+            # whole seconds, so the time on the page is exactly when it ends
+            counter.locked_until = (now + policy.lockout_period(settings)).replace(microsecond=0)
+            raise AccountLocked(counter.locked_until)
+        raise LoginRefused(f"{WRONG_PASSWORD}，还可尝试{attempts - counter.failed_logins}次")
+    user.failed_logins = 0
     if user.status == "disabled":
         if user.kind == "individual":
             raise LoginRefused("您的账号已被禁用，请联系本单位法人用户（单位管理员）启用")
         raise LoginRefused("您的账号已被禁用，请联系系统管理员")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
+    user.last_login_at = now
+    if password_expired(user, settings, now):
+        user.must_change_password = True
     return user
 
 
-def set_password(user: User, password: str, must_change: bool = False) -> None:
+def unlock(user: User) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+
+
+def is_locked(user: User, now: dt.datetime | None = None) -> bool:
+    return user.locked_until is not None and user.locked_until > (now or utcnow())
+
+
+# --- passwords -------------------------------------------------------------
+
+def password_expires_at(user: User, settings) -> dt.datetime | None:
+    if user.password_changed_at is None:
+        return None
+    return user.password_changed_at + policy.password_max_age(settings)
+
+
+def password_expired(user: User, settings, now: dt.datetime | None = None) -> bool:
+    expires = password_expires_at(user, settings)
+    return expires is not None and expires <= (now or utcnow())
+
+
+def days_until_expiry_warning(user: User, settings, now: dt.datetime | None = None) -> int | None:
+    """Whole days left when the password expires within the warning period."""
+    expires = password_expires_at(user, settings)
+    now = now or utcnow()
+    if expires is None or expires <= now or expires - now > policy.password_warn_period(settings):
+        return None
+    return math.ceil((expires - now).total_seconds() / 86400)
+
+
+def password_errors(user: User | None, account: str, password: str, settings=None) -> str | None:
+    """What is wrong with ``password`` as the new password of ``account``
+    beyond its strength: equal to the account name, or one of the latest
+    passwords of the user."""
+    if password and account and password.lower() == account.lower():
+        return SAME_AS_ACCOUNT
+    if user is not None and reuses_recent(user, password, policy.password_history_size(settings or {})):
+        return REUSED.format(n=policy.password_history_size(settings or {}))
+    return None
+
+
+def reuses_recent(user: User, password: str, size: int) -> bool:
+    recent = [user.password_hash, *(user.password_history or [])][:size]
+    return any(verify_password(stored, password) for stored in recent if stored)
+
+
+def set_password(user: User, password: str, must_change: bool = False,
+                 keep: int = policy.DEFAULTS["kjgl.password_history"]) -> None:
+    if user.password_hash:
+        user.password_history = [user.password_hash, *(user.password_history or [])][:max(keep - 1, 0)]
     user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
     user.auth_version = (user.auth_version or 0) + 1
     user.must_change_password = must_change
 
@@ -46,6 +146,10 @@ def home_route(user: User) -> str:
         return "account.password"
     if user.kind == "admin":
         return "admin.staff"
+    if user.kind == "security_admin":
+        return "admin.locked"
+    if user.kind == "audit_admin":
+        return "admin.audit"
     if user.kind == "agency":
         return "agency.orgs"
     if user.kind == "org_admin":

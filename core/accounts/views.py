@@ -8,9 +8,10 @@ from .. import captcha
 from ..audit.services import record
 from ..forms import form_values
 from ..layout import flash
-from . import services
+from . import policy, services
 from .passwords import verify_password
 from .schemas import CHANGE_PASSWORD, LOGIN
+from .sessions import LOGIN_AT_KEY, stamp_login
 
 
 def _safe_next(request, target: str | None) -> str | None:
@@ -32,15 +33,25 @@ def login(request):
             if message:
                 errors["captcha"] = message
         if not errors:
+            settings = request.registry.settings
             try:
-                user = services.authenticate(request.dbsession, result.data["account"], result.data["password"])
+                user = services.authenticate(request.dbsession, result.data["account"], result.data["password"],
+                                             settings)
+            except services.AccountLocked as locked:
+                errors["form"] = str(locked)
+                record(request.dbsession, request, "login_failed", success=False,
+                       account=result.data["account"][:30], reason="账号已锁定", locked_until=locked.until)
             except services.LoginRefused as refused:
                 errors["form"] = str(refused)
                 record(request.dbsession, request, "login_failed", success=False,
                        account=result.data["account"][:30], reason=str(refused))
             else:
                 headers = remember(request, user.id)
+                stamp_login(request)
                 record(request.dbsession, request, "login", user=user, object_type="user", object_id=user.id)
+                days = services.days_until_expiry_warning(user, settings)
+                if days is not None and not user.must_change_password:
+                    flash(request, f"您的密码将于{days}天后过期，请及时修改密码")
                 target = _safe_next(request, request.params.get("next")) if not user.must_change_password else None
                 return HTTPSeeOther(target or request.route_url(services.home_route(user)), headers=headers)
     return {"page_title": "用户登录", "values": values, "errors": errors, "schema": LOGIN,
@@ -50,8 +61,11 @@ def login(request):
 
 @view_config(route_name="logout", request_method="POST", permission="core:public")
 def logout(request):
-    if request.identity is not None:
-        record(request.dbsession, request, "logout", object_type="user", object_id=request.identity.id)
+    user = request.identity
+    if user is not None:
+        record(request.dbsession, request, "logout", object_type="user", object_id=user.id)
+        # the session lives in a signed cookie; a copy of it must stop working too
+        user.auth_version = (user.auth_version or 0) + 1
     headers = forget(request)
     return HTTPSeeOther(request.route_url("login"), headers=headers)
 
@@ -73,15 +87,25 @@ def change_password(request):
         errors = dict(result.errors)
         if not errors and not verify_password(user.password_hash, result.data["old_password"]):
             errors["old_password"] = "原密码不正确"
-        if not errors and result.data["password"].lower() == user.account.lower():
-            errors["password"] = "密码不能与账号相同"
-        if not errors and verify_password(user.password_hash, result.data["password"]):
-            errors["password"] = "新密码不能与原密码相同"
+        settings = request.registry.settings
         if not errors:
-            services.set_password(user, result.data["password"])
+            message = services.password_errors(user, user.account, result.data["password"], settings)
+            if message:
+                errors["password"] = message
+        if not errors:
+            services.set_password(user, result.data["password"], keep=policy.password_history_size(settings))
             record(request.dbsession, request, "password_change", object_type="user", object_id=user.id)
+            login_at = request.session.get(LOGIN_AT_KEY)
             headers = remember(request, user.id)  # keep this session, others end
+            stamp_login(request, login_at)
             flash(request, "密码已修改")
             return HTTPSeeOther(request.route_url(services.home_route(user)), headers=headers)
     return {"page_title": "修改密码", "values": values, "errors": errors, "schema": CHANGE_PASSWORD,
-            "must_change": user.must_change_password}
+            "must_change": user.must_change_password,
+            "expired": services.password_expired(user, request.registry.settings)}
+
+
+@view_config(route_name="session.ping", renderer="json", permission="core:account:self", request_method="GET")
+def session_ping(request):
+    """Keeps an idle session (session.js's 继续使用); the answer says how long it now lasts."""
+    return {"ok": True, "timeout": policy.session_timeout(request.registry.settings)}

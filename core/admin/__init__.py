@@ -6,7 +6,7 @@ The audit log page (route ``admin.audit``) lives in :mod:`kjgl.core.audit`."""
 def includeme(config):
     config.add_route("admin.staff", "/admin/staff")
     config.add_route("admin.staff.new", "/admin/staff/new")
-    config.add_route("admin.staff.detail", "/admin/staff/{id:\\d+}")
-    config.add_route("admin.staff.status", "/admin/staff/{id:\\d+}/status")
-    config.add_route("admin.staff.reset", "/admin/staff/{id:\\d+}/reset-password")
+    config.add_route("admin.staff.detail", "/admin/staff/{id:\\d{1,9}}")
+    config.add_route("admin.staff.status", "/admin/staff/{id:\\d{1,9}}/status")
+    config.add_route("admin.staff.reset", "/admin/staff/{id:\\d{1,9}}/reset-password")
     config.scan(".views")

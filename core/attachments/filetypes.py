@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import BinaryIO, Callable
 
 HEAD_BYTES = 1024  # enough for every magic below (PDF allows junk before %PDF-)
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+# the OLE2 compound file of legacy Office (.doc, .xls; one magic, told apart
+# by the extension): recognised so that a slot may accept it, none does yet
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,10 @@ KINDS: dict[str, FileKind] = {
         FileKind("xlsx", "Excel（.xlsx）",
                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  (".xlsx",), lambda h: h.startswith(ZIP_MAGIC), zip_entry="xl/workbook.xml"),
+        FileKind("doc", "Word 97-2003（.doc）", "application/msword", (".doc",),
+                 lambda h: h.startswith(OLE2_MAGIC)),
+        FileKind("xls", "Excel 97-2003（.xls）", "application/vnd.ms-excel", (".xls",),
+                 lambda h: h.startswith(OLE2_MAGIC)),
         FileKind("zip", "ZIP", "application/zip", (".zip",), lambda h: h.startswith(ZIP_MAGIC),
                  zip_entry=""),
     )
@@ -83,3 +91,22 @@ def verify(kind: FileKind, stored: BinaryIO) -> bool:
             return kind.zip_entry == "" or kind.zip_entry in archive.namelist()
     except zipfile.BadZipFile:
         return False
+
+
+def pdf_problem(stored: BinaryIO) -> str | None:
+    """None for a PDF that opens without a password and has pages, otherwise
+    why not: "已加密" or "已损坏"."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(stored)
+        if reader.is_encrypted:
+            return "已加密"
+        if len(reader.pages) == 0:
+            return "已损坏"
+    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError,
+            RecursionError, OSError, EOFError, zlib.error):
+        # pypdf's own errors, and what malformed object tables make it raise
+        return "已损坏"
+    return None

@@ -5,6 +5,8 @@ oversized file is refused as soon as it passes the limit, and the SHA-256 is
 computed on the way into storage. The bytes are written before the row is
 flushed; if the request's transaction then aborts, the stored file is removed,
 and a deleted attachment's bytes go only once the deletion is committed.
+A PDF must also open with pypdf (not
+broken, not encrypted) or it is refused naming the slot; ``kjgl.upload_parse_pdf = false`` turns that off.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
+from pyramid.settings import asbool
 from sqlalchemy import select
 
 from ..audit.services import record
@@ -72,10 +75,11 @@ def _read_head(stream) -> bytes:
 
 
 def add_upload(dbsession, storage, *, owner_type: str, owner_id: int, slot: Slot, upload,
-               default_max: int, user=None, txn=None) -> Attachment:
+               default_max: int, user=None, txn=None, parse_pdf: bool = False) -> Attachment:
     """Store one uploaded file (anything with ``.filename`` and ``.file``,
     as ``cgi.FieldStorage``) in ``slot`` of the owner. Raises
-    :class:`UploadRefused` with a message naming the slot and the file."""
+    :class:`UploadRefused` with a message naming the slot and the file.
+    With ``parse_pdf`` a PDF must open with pypdf, unencrypted, with pages."""
     filename = sanitize(upload.filename)
     limit = slot.limit(default_max)
     too_big = f"{slot.title}：文件“{filename}”超过{human_size(limit)}，未上传，请压缩或拆分后重新上传"
@@ -117,6 +121,12 @@ def add_upload(dbsession, storage, *, owner_type: str, owner_id: int, slot: Slot
         if not valid:
             storage.delete(key)
             raise UploadRefused(f"{slot.title}：文件“{filename}”不是有效的{kind.title}文件，未上传")
+    if parse_pdf and kind.key == "pdf":
+        with storage.open(key) as stored:
+            problem = filetypes.pdf_problem(stored)
+        if problem is not None:
+            storage.delete(key)
+            raise UploadRefused(_PDF_REFUSALS[problem].format(slot=slot.title, filename=filename))
 
     attachment = Attachment(
         owner_type=owner_type, owner_id=owner_id, slot=slot.name, filename=filename,
@@ -135,11 +145,18 @@ class _TooBig(Exception):
     pass
 
 
+_PDF_REFUSALS = {
+    "已加密": "{slot}：文件“{filename}”是加密（设有密码）的PDF，无法审核，未上传；请取消密码后重新上传",
+    "已损坏": "{slot}：文件“{filename}”不是有效的PDF文件（文件已损坏或不完整），未上传；请重新生成后上传",
+}
+
+
 def save_uploads(request, owner_type: str, owner_id: int, slots) -> tuple[list[Attachment], dict[str, str]]:
     """Store every file posted for ``slots``: (stored, {slot name: message})
     — a refused file does not stop the others."""
     storage = request.registry["kjgl.storage"]
     default_max = request.registry.settings["kjgl.upload_max_bytes"]
+    parse_pdf = asbool(request.registry.settings.get("kjgl.upload_parse_pdf", True))
     stored, errors = [], {}
     for slot in slots:
         messages = []
@@ -152,6 +169,7 @@ def save_uploads(request, owner_type: str, owner_id: int, slots) -> tuple[list[A
                 attachment = add_upload(
                     request.dbsession, storage, owner_type=owner_type, owner_id=owner_id, slot=slot,
                     upload=upload, default_max=default_max, user=request.identity, txn=request.tm.get(),
+                    parse_pdf=parse_pdf,
                 )
             except UploadRefused as refused:
                 messages.append(str(refused))

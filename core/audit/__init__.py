@@ -1,5 +1,7 @@
 """The audit log: :func:`services.record` for every security event and
-business decision, and the read-only log page for the platform admin.
+business decision, chained by SHA-256 hashes (:mod:`.chain`; ``kjgl audit
+verify`` / ``kjgl audit purge``), and the read-only log page with its Excel
+export (:mod:`.export`).
 
 A plugin that records events of its own gives them their Chinese titles with
 ``config.add_audit_event("name", "标题")``, so the log page can filter them."""
@@ -20,4 +22,6 @@ def includeme(config):
     config.add_directive("add_audit_event", add_audit_event)
     # read-only by design: there is no route that edits or deletes an event
     config.add_route("admin.audit", "/admin/audit")
+    config.add_route("admin.audit.export", "/admin/audit/export")
     config.scan(".views")
+    config.scan(".export")

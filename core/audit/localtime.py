@@ -17,6 +17,12 @@ def show(value: dt.datetime | None) -> str:
     return "" if local is None else local.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def show_minutes(value: dt.datetime | None) -> str:
+    """``2026-11-22 09:30`` in Beijing time, or an empty string."""
+    local = to_local(value)
+    return "" if local is None else local.strftime("%Y-%m-%d %H:%M")
+
+
 def day_start_utc(day: dt.date) -> dt.datetime:
     """The UTC instant at which the Beijing calendar day ``day`` begins."""
     return dt.datetime.combine(day, dt.time()) - OFFSET

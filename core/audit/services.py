@@ -8,12 +8,14 @@ import json
 
 from sqlalchemy import func, select
 
+from .chain import seal
 from .localtime import day_start_utc
 from .models import AuditEvent
 
 EVENTS = {
     "login": "登录成功",
     "login_failed": "登录失败",
+    "account_unlock": "解除账号锁定",
     "logout": "退出登录",
     "register": "用户注册",
     "password_change": "修改密码",
@@ -36,6 +38,10 @@ EVENTS = {
     "filing_review": "审核填报记录",
     "filing_export_word": "导出Word文档",
     "filing_export_excel": "导出Excel列表",
+    "audit_export": "导出审计日志",
+    "audit_purge": "清理过期审计日志",
+    "pii_view": "查看完整个人信息",
+    "profile_change": "修改个人信息",
 }
 
 
@@ -60,8 +66,27 @@ def record(dbsession, request, event: str, *, user=None, object_type: str | None
         success=success,
         detail=json.dumps(detail, ensure_ascii=False, default=str),
     )
-    dbsession.add(row)
+    seal(dbsession, row)
     return row
+
+
+def changes(before: dict, after: dict, *, masks: dict | None = None) -> dict:
+    """``{field: [old, new]}`` for each field whose value differs, for an
+    event's ``changes`` detail. Values are compared and shown as text;
+    ``masks`` maps a field to the masking function its values pass through
+    (a mobile or ID number is logged masked, see :mod:`kjgl.core.masking`)."""
+    masks = masks or {}
+
+    def text(value):
+        return "" if value is None else str(value)
+
+    result = {}
+    for key in dict.fromkeys([*before, *after]):
+        old, new = text(before.get(key)), text(after.get(key))
+        if old != new:
+            show = masks.get(key, lambda v: v)
+            result[key] = [show(old), show(new)]
+    return result
 
 
 # Chinese titles of what events point at and of the detail keys the core writes
@@ -85,6 +110,28 @@ DETAIL_TITLES = {
     "added": "新增授权",
     "removed": "取消授权",
     "filename": "文件名",
+    "changes": "变更",
+    "filters": "筛选条件",
+    "rows": "行数",
+    "columns": "列",
+    "fields": "查看字段",
+    "before": "截止日期",
+    "purged": "清理条数",
+}
+
+
+# the fields whose changes the core records, for the ``changes`` detail
+FIELD_TITLES = {
+    "name": "姓名", "mobile": "手机号码", "email": "电子邮箱", "status": "状态",
+    "id_valid_from": "证件有效期开始日期", "id_valid_to": "证件有效期结束日期", "id_long_term": "长期有效",
+    "id_country": "国家或地区",
+    "legal_nature": "法人性质", "legal_type": "法人类型", "contact_name": "联系人姓名",
+    "contact_mobile": "联系人手机号", "contact_email": "联系人邮箱", "agency": "主管部门",
+    "reg_district": "注册地区", "reg_address": "注册详细地址", "loc_district": "坐落地区",
+    "loc_address": "坐落详细地址", "bank_account_name": "账户名称", "bank_name": "开户银行",
+    "bank_account_no": "银行账户",
+    "legal_rep_id_number": "法定代表人证件号码", "legal_rep_mobile": "法定代表人手机号码",
+    "id_number": "证件号码",
 }
 
 
@@ -98,8 +145,11 @@ def detail_items(row: AuditEvent) -> list[tuple[str, str]]:
         return [("详情", str(detail))]
     items = []
     for key, value in detail.items():
-        if isinstance(value, (list, tuple)):
-            value = "、".join(str(v) for v in value)
+        if isinstance(value, dict):  # changes {field: [old, new]} or export filters {name: value}
+            value = "，".join(f"{FIELD_TITLES.get(k, k)} {v[0] or '空'} → {v[1] or '空'}"
+                             if isinstance(v, list) and len(v) == 2 else f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, (list, tuple)):
+            value = "、".join(FIELD_TITLES.get(v, str(v)) if key == "fields" else str(v) for v in value)
         items.append((DETAIL_TITLES.get(key, key), "" if value is None else str(value)))
     return items
 

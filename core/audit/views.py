@@ -13,18 +13,26 @@ from .schemas import RESULTS, filter_schema
 PAGE_SIZE = 20
 
 
+def filters_of(request) -> dict | None:
+    """The query string's filters as :func:`services.search` arguments, or
+    None when one of them is invalid."""
+    result = filter_schema(request.registry[REGISTRY_KEY]).validate(request.GET)  # every filter is optional
+    if not result.ok:
+        return None
+    data = dict(result.data)
+    success = data.pop("success")
+    return {**data, "success": None if success is None else success == "1"}
+
+
 @view_config(route_name="admin.audit", renderer="kjgl.core:templates/admin/audit.pt",
              permission="core:audit:read", request_method="GET")
 def audit_log(request):
     events = request.registry[REGISTRY_KEY]
     schema = filter_schema(events)
-    result = schema.validate(request.GET)  # every filter is optional
+    result = schema.validate(request.GET)
     page = None
     if result.ok:
-        data = dict(result.data)
-        success = data.pop("success")
-        stmt = services.search(**data, success=None if success is None else success == "1")
-        page = paginate(request.dbsession, stmt, request, PAGE_SIZE)
+        page = paginate(request.dbsession, services.search(**filters_of(request)), request, PAGE_SIZE)
     return {
         "page_title": "审计日志",
         "page": page,

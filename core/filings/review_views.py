@@ -4,7 +4,7 @@ form, and the yearly batches (city level)."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from pyramid.httpexceptions import HTTPSeeOther
 from sqlalchemy import select
@@ -181,10 +181,11 @@ def register(config, filing, prefix: str):
     routes = [
         (f"{k}.review", f"{prefix}/review/", review_list, T + "review_list.pt", "GET", decide),
         (f"{k}.review.export", f"{prefix}/review/export.xlsx", review_export, None, "GET", decide),
-        (f"{k}.review.detail", f"{prefix}/review/{{id:\\d+}}", review_detail, T + "review_detail.pt", "GET", decide),
-        (f"{k}.review.decide", f"{prefix}/review/{{id:\\d+}}/decide", review_decide, T + "review_detail.pt",
+        (f"{k}.review.detail", f"{prefix}/review/{{id:\\d{{1,9}}}}", review_detail, T + "review_detail.pt",
+         "GET", decide),
+        (f"{k}.review.decide", f"{prefix}/review/{{id:\\d{{1,9}}}}/decide", review_decide, T + "review_detail.pt",
          "POST", decide),
-        (f"{k}.review.word", f"{prefix}/review/{{id:\\d+}}/word.docx", review_word, None, "GET", decide),
+        (f"{k}.review.word", f"{prefix}/review/{{id:\\d{{1,9}}}}/word.docx", review_word, None, "GET", decide),
         (f"{k}.batches", f"{prefix}/batches", batches, T + "batches.pt", ("GET", "POST"), manage),
     ]
     for name, pattern, view, renderer, methods, permission in routes:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from .. import validators
 from ..agencies.tree_data import TIANJIN_DISTRICTS, TIANJIN_ZONES
+from ..attachments.services import Slot
 from ..forms import Field
 
 SUMMARY_MAX_CHARS = 800
@@ -172,3 +173,20 @@ def operator_prefill(organisation) -> dict:
     """``operator_name`` and ``operator_credit_code`` come from the operator's
     registration (the filing services apply them on every save)."""
     return {"operator_name": organisation.name, "operator_credit_code": organisation.credit_code}
+
+
+# --- attachment slots (seed 000: several files per slot, 10 MB each) ----------------
+
+MB = 1024 * 1024
+ATTACHMENT_KINDS = ("pdf", "jpg", "png", "docx", "xlsx")
+
+
+def attachment_slot(name: str, title: str, help: str) -> Slot:
+    """An optional multi-file evidence slot (场地证明, 活动证明 …)."""
+    return Slot(name, title, accepts=ATTACHMENT_KINDS, required=False, max_bytes=10 * MB, multiple=True, help=help)
+
+
+def signature_slot() -> Slot:
+    """签章页: the exported Word file, printed, signed, sealed and scanned to one PDF."""
+    return Slot("signature", "签章页", accepts=("pdf",), required=True, max_bytes=10 * MB, multiple=False,
+                help="导出Word打印签字盖章后扫描成PDF上传，10M以内")

@@ -8,7 +8,7 @@ builder, review pages and Excel export are shared.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from ..attachments.services import Slot

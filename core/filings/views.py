@@ -2,7 +2,6 @@
 查看, 导出Word."""
 from __future__ import annotations
 
-import datetime as dt
 
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
@@ -162,10 +161,10 @@ def register(config, filing, prefix: str):
     routes = [
         (f"{k}.home", f"{prefix}/", list_view, T + "list.pt", None),
         (f"{k}.new", f"{prefix}/new", new_view, T + "form.pt", ("GET", "POST")),
-        (f"{k}.edit", f"{prefix}/{{id:\\d+}}/edit", edit_view, T + "form.pt", ("GET", "POST")),
-        (f"{k}.submit", f"{prefix}/{{id:\\d+}}/submit", submit_view, T + "form.pt", "POST"),
-        (f"{k}.view", f"{prefix}/{{id:\\d+}}", show_view, T + "view.pt", "GET"),
-        (f"{k}.word", f"{prefix}/{{id:\\d+}}/word.docx", word_view, None, "GET"),
+        (f"{k}.edit", f"{prefix}/{{id:\\d{{1,9}}}}/edit", edit_view, T + "form.pt", ("GET", "POST")),
+        (f"{k}.submit", f"{prefix}/{{id:\\d{{1,9}}}}/submit", submit_view, T + "form.pt", "POST"),
+        (f"{k}.view", f"{prefix}/{{id:\\d{{1,9}}}}", show_view, T + "view.pt", "GET"),
+        (f"{k}.word", f"{prefix}/{{id:\\d{{1,9}}}}/word.docx", word_view, None, "GET"),
     ]
     for name, pattern, view, renderer, methods in routes:
         config.add_route(name, pattern)

@@ -5,7 +5,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from .. import masking, realname
-from ..audit.services import record
+from ..audit.services import changes, record
 from ..forms import form_values
 from ..layout import flash
 from . import membership
@@ -73,7 +73,10 @@ def profile(request):
             errors["name"] = message
     if errors:
         return _page(request, form_values(schema, request.POST), errors, None)
-    apply(user, schema, result.data)
+    before = current_values(user, schema)
+    if apply(user, schema, result.data):
+        record(request.dbsession, request, "profile_change", object_type="user", object_id=user.id,
+               changes=changes(before, current_values(user, schema), masks={"mobile": masking.mobile, "email": masking.email}))
     flash(request, "个人信息已保存")
     return HTTPSeeOther(request.route_url("me.profile"))
 

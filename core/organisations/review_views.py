@@ -10,6 +10,7 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from ..attachments.services import files_for
+from ..audit.services import record
 from ..forms import form_values
 from ..layout import flash
 from ..pagination import paginate
@@ -43,13 +44,14 @@ def review_list(request):
             "statuses": STATUSES, "agency": agency, **display_helpers(request)}
 
 
-def _detail(request, org, values=None, errors=None, notice=None):
+def _detail(request, org, values=None, errors=None, notice=None, full_ids=False):
     return {
         "page_title": "单位信息审核",
         "org": org,
         "slots": SLOTS,
         "attachments": files_for(request.dbsession, OWNER_TYPE, org.id),
-        "full_ids": True,
+        "full_ids": full_ids,
+        "reveal_url": request.route_url("agency.org", id=org.id, _query={"full": "1"}),
         "schema": DECISION,
         "decisions": DECISIONS,
         "values": values or {},
@@ -61,7 +63,13 @@ def _detail(request, org, values=None, errors=None, notice=None):
 
 @view_config(route_name="agency.org", permission="core:org:review", renderer=TEMPLATES + "review_detail.pt")
 def review_detail(request):
-    return _detail(request, _reviewable(request))
+    """Personal numbers masked; ``?full=1`` shows them and is audited."""
+    org = _reviewable(request)
+    full = request.GET.get("full") == "1"
+    if full:
+        record(request.dbsession, request, "pii_view", object_type=OWNER_TYPE, object_id=org.id,
+               fields=["legal_rep_id_number", "legal_rep_mobile", "contact_mobile"])
+    return _detail(request, org, full_ids=full)
 
 
 @view_config(route_name="agency.org.decide", request_method="POST", permission="core:org:review",

@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from ..agencies.models import Agency
 from ..agencies.services import in_subtree
 from ..attachments.services import empty_slots
-from ..audit.services import record
+from .. import masking
+from ..audit.services import changes, record
 from ..db import utcnow
 from .choices import competent_agency
 from .models import Organisation, OrganisationReview
@@ -29,6 +30,8 @@ COLUMNS = ("legal_nature", "legal_type", "contact_name", "contact_mobile", "cont
            "reg_district", "reg_address", "loc_district", "loc_address",
            "bank_account_name", "bank_name", "bank_account_no")
 NOT_NULL = {"legal_type"}  # set at registration; an empty 暂存 keeps it
+AUDIT_MASKS = {"contact_mobile": masking.mobile, "contact_email": masking.email,
+               "bank_account_no": masking.id_number}
 
 
 class Locked(Exception):
@@ -77,12 +80,14 @@ def missing_files(dbsession, org: Organisation):
 def submit(dbsession, request, org: Organisation, data: dict) -> None:
     """提交: ``data`` has passed the full validation and every slot holds a
     file (the caller checked :func:`missing_files`)."""
+    before = {**form_data(org), "status": org.status}
     apply(dbsession, org, data)
     org.status = "pending"
     org.submitted_at = utcnow()
     dbsession.flush()
     record(dbsession, request, "org_submit", object_type=OWNER_TYPE, object_id=org.id,
-           agency=org.agency.code if org.agency else None)
+           agency=org.agency.code if org.agency else None,
+           changes=changes(before, {**form_data(org), "status": org.status}, masks=AUDIT_MASKS))
 
 
 def reviewable(reviewer_agency: Agency, *, status: str | None = "pending", name: str = ""):

@@ -121,6 +121,7 @@ def status(request):
         "editable": services.editable(org),
         "last_review": org.reviews[-1] if org.reviews else None,
         "full_ids": False,
+        "reveal_url": None,
         **display_helpers(request),
     }
 

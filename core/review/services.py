@@ -67,6 +67,12 @@ def open_batch(db, module_key: str, year: int, deadline: dt.date, opened_by, tit
     return batch
 
 
+def ensure_batch(db, module_key: str, year: int, deadline: dt.date, opened_by) -> Batch:
+    """The module's batch of ``year``, opened now if there is none (demo data, set-up scripts)."""
+    batch = db.scalars(select(Batch).where(Batch.module_key == module_key, Batch.year == year)).first()
+    return batch if batch is not None else open_batch(db, module_key, year, deadline, opened_by)
+
+
 def open_batch_for(db, module_key: str, today: dt.date | None = None) -> Batch | None:
     """The batch accepting new records today, if any (the newest open one)."""
     today = today or dt.date.today()
@@ -143,7 +149,8 @@ def submit(db, chain: ReviewChain, sub: Submission, actor) -> ReviewEvent:
     if sub.agency_id is None:
         raise InvalidDecision("请先选择所在区，以确定审核单位", field="district")
     _conditional_update(db, sub, {"id": sub.id, "state": EDITABLE_STATES, "version": sub.version},
-                        {"state": "submitted", "step": 0, "submitted_at": utcnow(), "updated_at": utcnow()},
+                        {"state": "submitted", "step": 0, "submitted_at": utcnow(), "updated_at": utcnow(),
+                         "last_opinion": None},  # earlier opinions stay in the history
                         "该记录状态已变化，请刷新后重试")
     return _event(db, sub, actor, None, chain.step(0).key, "提交", "submit", "")
 
@@ -192,8 +199,7 @@ def decide(db, chain: ReviewChain, sub: Submission, reviewer, *, decision: str, 
             values = {"step": sub.step + 1}
         else:
             values = {"state": "approved", "concluded_at": utcnow(), "grade": grade, "score": score}
-        if opinion:
-            values["last_opinion"] = opinion
+        values["last_opinion"] = opinion or None  # the list shows the latest step's opinion only
     else:
         raise InvalidDecision("未知的审核操作", field="decision")
     _conditional_update(db, sub, expect, values,

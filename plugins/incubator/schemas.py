@@ -5,7 +5,6 @@ unless they say 累计."""
 from __future__ import annotations
 
 from kjgl.core import validators
-from kjgl.core.attachments.services import Slot
 from kjgl.core.filings import rules
 from kjgl.core.filings.rules import amount, count
 from kjgl.core.filings.types import FilingType, Section
@@ -13,8 +12,6 @@ from kjgl.core.forms import Field
 
 from .models import IncubatorEvaluation
 
-MB = 1024 * 1024
-ATTACHMENT_KINDS = ("pdf", "jpg", "png", "docx", "xlsx")
 
 # --- 基本情况 ---
 NAME = Field("name", "孵化器名称", max_length=100,
@@ -138,10 +135,6 @@ CHECKS = (
 )
 
 
-def _attachments(name: str, title: str, help: str) -> Slot:
-    return Slot(name, title, accepts=ATTACHMENT_KINDS, required=False, max_bytes=10 * MB, multiple=True, help=help)
-
-
 FILING = FilingType(
     module_key="incubator",
     kind="incubator",
@@ -150,14 +143,13 @@ FILING = FilingType(
     document_title="{year}年度天津市科技企业孵化器绩效评估表",
     sections=SECTIONS,
     slots=(
-        _attachments("venue_proof", "场地证明", "孵化场地产权证明或租赁合同等材料。"),
-        _attachments("staff_proof", "从业人员及导师证明", "管理机构从业人员劳动合同或社保证明、培训证书，创业导师聘任协议等材料。"),
-        _attachments("incubatee_proof", "在孵及毕业企业证明", "在孵企业入驻协议、毕业企业认定材料等。"),
-        _attachments("service_proof", "孵化服务证明", "投融资、公共技术服务平台、孵化服务活动等证明材料。"),
-        _attachments("other", "其他材料", "其他能够证明孵化器绩效的材料。"),
+        rules.attachment_slot("venue_proof", "场地证明", "孵化场地产权证明或租赁合同等材料。"),
+        rules.attachment_slot("staff_proof", "从业人员及导师证明", "管理机构从业人员劳动合同或社保证明、培训证书，创业导师聘任协议等材料。"),
+        rules.attachment_slot("incubatee_proof", "在孵及毕业企业证明", "在孵企业入驻协议、毕业企业认定材料等。"),
+        rules.attachment_slot("service_proof", "孵化服务证明", "投融资、公共技术服务平台、孵化服务活动等证明材料。"),
+        rules.attachment_slot("other", "其他材料", "其他能够证明孵化器绩效的材料。"),
     ),
-    signature_slot=Slot("signature", "签章页", accepts=("pdf",), required=True, max_bytes=10 * MB, multiple=False,
-                        help="导出Word打印签字盖章后扫描成PDF上传，10M以内"),
+    signature_slot=rules.signature_slot(),
     name_field="name",
     district_field="district",
     checks=CHECKS,

@@ -4,7 +4,6 @@ the evaluated year (1 January – 31 December)."""
 from __future__ import annotations
 
 from kjgl.core import validators
-from kjgl.core.attachments.services import Slot
 from kjgl.core.filings import rules
 from kjgl.core.filings.rules import amount, count
 from kjgl.core.filings.types import FilingType, Section
@@ -12,8 +11,6 @@ from kjgl.core.forms import Field
 
 from .models import MakerspaceEvaluation
 
-MB = 1024 * 1024
-ATTACHMENT_KINDS = ("pdf", "jpg", "png", "docx", "xlsx")
 
 # --- 基本情况 ---
 NAME = Field("name", "众创空间名称", max_length=100,
@@ -128,10 +125,6 @@ CHECKS = (
 )
 
 
-def _attachments(name: str, title: str, help: str) -> Slot:
-    return Slot(name, title, accepts=ATTACHMENT_KINDS, required=False, max_bytes=10 * MB, multiple=True, help=help)
-
-
 FILING = FilingType(
     module_key="makerspace",
     kind="makerspace",
@@ -140,13 +133,12 @@ FILING = FilingType(
     document_title="{year}年度天津市众创空间绩效评估表",
     sections=SECTIONS,
     slots=(
-        _attachments("venue_proof", "场地证明", "场地产权证明或租赁合同等材料。"),
-        _attachments("staff_proof", "服务人员及导师证明", "服务人员劳动合同或社保证明、创业导师聘任协议等材料。"),
-        _attachments("event_proof", "活动证明", "评估年度内举办创新创业活动、培训的通知、照片、签到表等材料。"),
-        _attachments("other", "其他材料", "其他能够证明众创空间绩效的材料。"),
+        rules.attachment_slot("venue_proof", "场地证明", "场地产权证明或租赁合同等材料。"),
+        rules.attachment_slot("staff_proof", "服务人员及导师证明", "服务人员劳动合同或社保证明、创业导师聘任协议等材料。"),
+        rules.attachment_slot("event_proof", "活动证明", "评估年度内举办创新创业活动、培训的通知、照片、签到表等材料。"),
+        rules.attachment_slot("other", "其他材料", "其他能够证明众创空间绩效的材料。"),
     ),
-    signature_slot=Slot("signature", "签章页", accepts=("pdf",), required=True, max_bytes=10 * MB, multiple=False,
-                        help="导出Word打印签字盖章后扫描成PDF上传，10M以内"),
+    signature_slot=rules.signature_slot(),
     name_field="name",
     district_field="district",
     checks=CHECKS,

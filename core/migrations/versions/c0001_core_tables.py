@@ -33,6 +33,15 @@ def upgrade() -> None:
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agency_path'), ['path'], unique=False)
 
+    op.create_table('audit_anchor',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('before', sa.Date(), nullable=False),
+    sa.Column('last_id', sa.Integer(), nullable=False),
+    sa.Column('last_hash', sa.String(length=64), nullable=True),
+    sa.Column('purged', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_anchor'))
+    )
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -45,6 +54,8 @@ def upgrade() -> None:
     sa.Column('object_id', sa.String(length=64), nullable=True),
     sa.Column('success', sa.Boolean(), nullable=False),
     sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('prev_hash', sa.String(length=64), nullable=True),
+    sa.Column('hash', sa.String(length=64), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
     )
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
@@ -79,6 +90,12 @@ def upgrade() -> None:
     with op.batch_alter_table('sms_code', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sms_code_mobile'), ['mobile'], unique=False)
 
+    op.create_table('unknown_account_login',
+    sa.Column('account', sa.String(length=30), nullable=False),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('account', name=op.f('pk_unknown_account_login'))
+    )
     op.create_table('organisation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -124,6 +141,10 @@ def upgrade() -> None:
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('auth_version', sa.Integer(), nullable=False),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
+    sa.Column('password_changed_at', sa.DateTime(), nullable=True),
+    sa.Column('password_history', sa.JSON(), nullable=False),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -322,6 +343,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_organisation_agency_id'))
 
     op.drop_table('organisation')
+    op.drop_table('unknown_account_login')
     with op.batch_alter_table('sms_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sms_code_mobile'))
 
@@ -337,6 +359,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_event_account'))
 
     op.drop_table('audit_event')
+    op.drop_table('audit_anchor')
     with op.batch_alter_table('agency', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agency_path'))
 

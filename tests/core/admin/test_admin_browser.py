@@ -35,5 +35,13 @@ def test_admin_creates_staff_who_then_logs_in(page, browser, live_server):
     staff.wait_for_url("**/account/password")
     staff.context.close()
 
-    page.goto(live_server + "/admin/audit?account=admin&event=staff_create")
-    assert page.locator("table.audit-log tbody tr", has_text="browserstaff").count() == 1
+    # only the audit admin reads the log (三员分立)
+    auditor = browser.new_context(locale="zh-CN").new_page()
+    auditor.goto(live_server + "/login")
+    auditor.fill("#account", "auditor")
+    auditor.fill("#password", "Demo@2026")
+    auditor.click("form[action$='/login'] button[type=submit]")
+    auditor.wait_for_url("**/admin/audit")
+    auditor.goto(live_server + "/admin/audit?account=admin&event=staff_create")
+    assert auditor.locator("table.audit-log tbody tr", has_text="browserstaff").count() == 1
+    auditor.context.close()

@@ -6,7 +6,7 @@ from kjgl.core.testing import login
 
 @pytest.fixture
 def admin_app(app, dbsession):
-    """The app with a platform admin logged in."""
-    admin = factories.user(dbsession, "admin", account="auditor", name="审计管理员")
+    """The app with the audit admin logged in (only they read the log)."""
+    admin = factories.user(dbsession, "audit_admin", account="auditor", name="审计管理员")
     login(app, admin.account)
     return app

@@ -39,7 +39,7 @@ def plugin_app(connection, database_url, storage_dir):
 def test_plugin_event_is_titled_and_filterable(plugin_app, dbsession):
     import datetime as dt
 
-    admin = factories.user(dbsession, "admin")
+    admin = factories.user(dbsession, "audit_admin")
     dbsession.add(AuditEvent(at=dt.datetime(2026, 5, 1), event="demo_sign", account="someone",
                              object_type="auditdemo.submission", object_id="3", detail="{}"))
     dbsession.add(AuditEvent(at=dt.datetime(2026, 5, 2), event="login", account="someone", detail="{}"))

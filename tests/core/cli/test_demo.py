@@ -16,6 +16,8 @@ README = Path(__file__).resolve().parents[3] / "README.md"
 # where each demo login lands (accounts.services.home_route)
 LANDINGS = {
     "admin": "/admin/staff",
+    "secadmin": "/admin/locked",
+    "auditor": "/admin/audit",
     "tjkjj": "/agency/organisations",
     "hepingkj": "/agency/organisations",
     "xiqingkj": "/agency/organisations",
@@ -92,5 +94,8 @@ def test_demo_shows_up_for_the_admin(demo_ini):
     for account in ("tjkjj", "hepingkj", "xiqingkj", "binhaigxq", "cqkjj", "torch"):
         assert account in staff.text
     assert "天津市科学技术局 / 和平区科学技术局" in staff.text
+    app.get("/admin/audit", status=403)  # 三员分立: the audit log is the audit admin's
+    app.reset()
+    login(app, "auditor", demo.DEMO_PASSWORD)
     log = app.get("/admin/audit", {"account": "admin"})
     assert "登录成功" in log.text

@@ -2,8 +2,9 @@
 from sqlalchemy import select
 
 from kjgl.core.attachments.models import Attachment
+from kjgl.core.testing import valid_pdf
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = valid_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 

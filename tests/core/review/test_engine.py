@@ -120,3 +120,15 @@ def test_reviewer_scope_is_in_the_query(dbsession, world):
     assert sub.id in seen(world["district"]) and sub.id in seen(world["city"])
     assert sub.id not in seen(world["other"])
     assert draft_only.id not in seen(world["district"])
+
+
+def test_the_list_opinion_is_the_latest_steps(dbsession, world):
+    sub = new_submission(dbsession, world)
+    review.submit(dbsession, CHAIN, sub, world["applicant"])
+    review.decide(dbsession, CHAIN, sub, world["district"], decision="return", opinion="请补充场地证明",
+                  expected_version=sub.version)
+    review.submit(dbsession, CHAIN, sub, world["applicant"])
+    assert sub.last_opinion is None  # resubmitted: the old opinion is history now
+    review.decide(dbsession, CHAIN, sub, world["district"], decision="approve", expected_version=sub.version)
+    assert sub.last_opinion is None
+    assert [e.opinion for e in review.history(dbsession, sub) if e.opinion] == ["请补充场地证明"]

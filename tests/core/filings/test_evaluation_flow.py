@@ -1,4 +1,4 @@
-"""The filing journey through the makerspace plugin: 增加, 暂存, upload,
+"""The filing journey through both evaluations (makerspace, incubator): 增加, 暂存, upload,
 导出Word, 提交, district review, city grading — and every refusal on the way."""
 import io
 
@@ -9,14 +9,39 @@ from sqlalchemy import select
 from webtest import Upload
 
 from kjgl.core.review.models import Submission
-from kjgl.plugins.makerspace.samples import evaluation_sample
+from kjgl.plugins.incubator import samples as incubator_samples
+from kjgl.plugins.makerspace import samples as makerspace_samples
 
 from .conftest import PDF, fill
 
+# what differs between the two evaluations, as the tests need it
+PLUGINS = {
+    "makerspace": dict(prefix="/makerspace", sample=makerspace_samples.evaluation_sample,
+                       int_field=("workstations", "提供工位数", "个"), area=("total_area", "服务场地总面积", "3200.50"),
+                       document="众创空间绩效评估表", district_code="tj-d01"),
+    "incubator": dict(prefix="/incubator", sample=incubator_samples.evaluation_sample,
+                      int_field=("incubatees_total", "在孵企业数", "家"), area=("incubation_area", "孵化场地总面积", "28500"),
+                      document="科技企业孵化器绩效评估表", district_code="tj-d08"),
+}
 
-def start_draft(app, values=None):
-    page = app.get("/makerspace/new")
-    res = fill(page.forms["filing-form"], values or evaluation_sample()).submit("action", value="save")
+
+@pytest.fixture(params=sorted(PLUGINS))
+def plugin(request):
+    return request.param
+
+
+@pytest.fixture
+def flow(make_app, dbsession, plugin):
+    from .conftest import Flow
+
+    flow = Flow(make_app, dbsession, module=plugin, district=PLUGINS[plugin]["district_code"])
+    flow.__dict__.update(PLUGINS[plugin])
+    return flow
+
+
+def start_draft(app, flow, values=None):
+    page = app.get(f"{flow.prefix}/new")
+    res = fill(page.forms["filing-form"], values or flow.sample()).submit("action", value="save")
     assert res.status_int == 303, res.text[:2000]
     return res.follow()
 
@@ -29,55 +54,58 @@ def upload_signature(app, edit_page):
     return res.follow()
 
 
-def the_record(db) -> Submission:
+def the_record(db, flow) -> Submission:
     db.expire_all()  # the app wrote through its own session
-    return db.scalars(select(Submission).where(Submission.module_key == "makerspace")).one()
+    return db.scalars(select(Submission).where(Submission.module_key == flow.module)).one()
 
 
-def submit(app, sub_id, status=303):
+def submit(app, flow, sub_id, status=303):
     """提交 from the list page (the record's own small form)."""
-    listing = app.get("/makerspace/")
-    form = next(f for f in listing.forms.values() if f.action.endswith(f"/makerspace/{sub_id}/submit"))
+    listing = app.get(f"{flow.prefix}/")
+    form = next(f for f in listing.forms.values() if f.action.endswith(f"{flow.prefix}/{sub_id}/submit"))
     return form.submit(status=status)
 
 
 def test_add_needs_an_open_batch(flow):
     app = flow.as_(flow.applicant)
-    res = app.get("/makerspace/new").follow()
+    res = app.get(f"{flow.prefix}/new").follow()
     assert "当前没有开放的申报批次" in res.text
-    assert "增加</a>" not in app.get("/makerspace/").text
+    assert "增加</a>" not in app.get(f"{flow.prefix}/").text
 
 
 def test_draft_saves_partial_data_and_reopens_as_saved(flow, dbsession):
     flow.open_batch()
     app = flow.as_(flow.applicant)
-    page = start_draft(app, {"name": "和平创客汇众创空间", "total_area": "3200.5"})
+    area = flow.area[0]
+    page = start_draft(app, flow, {"name": "和平创客汇众创空间", area: "3200.5"})
     assert "已暂存" in page.text
-    assert page.forms["filing-form"]["total_area"].value == "3200.5"
+    assert page.forms["filing-form"][area].value == "3200.5"
     # operator name and credit code come from the organisation
     assert page.forms["filing-form"]["operator_name"].value == flow.org.name
-    sub = the_record(dbsession)
+    sub = the_record(dbsession, flow)
     assert sub.state == "draft" and sub.title == "和平创客汇众创空间"
 
 
 def test_malformed_value_is_named_and_nothing_saved_is_lost(flow, dbsession):
     flow.open_batch()
     app = flow.as_(flow.applicant)
-    page = start_draft(app, {"name": "和平创客汇众创空间", "workstations": "260"})
-    res = fill(page.forms["filing-form"], {"workstations": "二百六", "staff_total": "18"}).submit("action", value="save")
+    name, label, _ = flow.int_field
+    page = start_draft(app, flow, {"name": "和平创客汇众创空间", name: "260"})
+    res = fill(page.forms["filing-form"], {name: "二百六", "staff_total": "18"}).submit("action", value="save")
     assert res.status_int == 200
-    assert "须为整数" in res.text and "提供工位数" in res.text
-    assert res.forms["filing-form"]["workstations"].value == "二百六"  # what they typed is still on the page
+    assert "须为整数" in res.text and label in res.text
+    assert res.forms["filing-form"][name].value == "二百六"  # what they typed is still on the page
     reopened = app.get(res.request.path)
-    assert reopened.forms["filing-form"]["workstations"].value == "260"
+    assert reopened.forms["filing-form"][name].value == "260"
 
 
 def test_duplicate_carrier_in_one_batch_is_refused(flow):
     flow.open_batch()
     app = flow.as_(flow.applicant)
-    start_draft(app)
-    page = app.get("/makerspace/new")
-    res = fill(page.forms["filing-form"], {"name": "和平创客汇 众创空间"}).submit("action", value="save")
+    start_draft(app, flow)
+    page = app.get(f"{flow.prefix}/new")
+    name = flow.sample()["name"]
+    res = fill(page.forms["filing-form"], {"name": name[:2] + " " + name[2:]}).submit("action", value="save")
     assert res.status_int == 200
     assert "同一载体每个批次只能填报一次" in res.text
 
@@ -85,18 +113,18 @@ def test_duplicate_carrier_in_one_batch_is_refused(flow):
 def test_submit_lists_every_problem_and_needs_the_signed_pdf(flow, dbsession):
     flow.open_batch()
     app = flow.as_(flow.applicant)
-    start_draft(app, {"name": "和平创客汇众创空间"})
-    sub = the_record(dbsession)
-    res = submit(app, sub.id, status=200)
+    start_draft(app, flow, {"name": "和平创客汇众创空间"})
+    sub = the_record(dbsession, flow)
+    res = submit(app, flow, sub.id, status=200)
     assert "提交失败" in res.text
-    assert "签章页" in res.text and "服务场地总面积不能为空" in res.text
-    assert the_record(dbsession).state == "draft"
+    assert "签章页" in res.text and f"{flow.area[1]}不能为空" in res.text
+    assert the_record(dbsession, flow).state == "draft"
 
 
 def test_signature_must_really_be_a_pdf(flow, dbsession):
     flow.open_batch()
     app = flow.as_(flow.applicant)
-    page = start_draft(app)
+    page = start_draft(app, flow)
     form = page.forms["filing-form"]
     form["signature"] = Upload("签章页.pdf", b"GIF89a not a pdf at all", "application/pdf")
     res = form.submit("action", value="save")
@@ -106,100 +134,102 @@ def test_signature_must_really_be_a_pdf(flow, dbsession):
 def test_after_submit_nothing_can_change(flow, dbsession):
     flow.open_batch()
     app = flow.as_(flow.applicant)
-    edit = upload_signature(app, start_draft(app))
-    sub = the_record(dbsession)
+    edit = upload_signature(app, start_draft(app, flow))
+    sub = the_record(dbsession, flow)
     form = edit.forms["filing-form"]
-    submit(app, sub.id)
-    assert the_record(dbsession).state == "submitted"
+    submit(app, flow, sub.id)
+    assert the_record(dbsession, flow).state == "submitted"
     # a stale form posted after submit: refused with 409, stored values unchanged
-    form["workstations"] = "1"
+    form[flow.int_field[0]] = "1"
     res = form.submit("action", value="save", status=409)
     assert "不能修改" in res.text
-    app.post(f"/makerspace/{sub.id}/submit", {"csrf_token": form["csrf_token"].value}, status=409)
+    app.post(f"{flow.prefix}/{sub.id}/submit", {"csrf_token": form["csrf_token"].value}, status=409)
     from kjgl.core.attachments.models import Attachment
 
     attachment = dbsession.scalars(select(Attachment).where(Attachment.owner_id == sub.id)).first()
     app.post(f"/files/{attachment.id}/delete", {"csrf_token": form["csrf_token"].value}, status=409)
-    assert the_record(dbsession).state == "submitted"
+    assert the_record(dbsession, flow).state == "submitted"
 
 
 def test_two_tabs_second_save_is_refused_not_lost(flow, dbsession):
     flow.open_batch()
     app = flow.as_(flow.applicant)
-    first = start_draft(app)
+    first = start_draft(app, flow)
     second = app.get(first.request.path)
-    fill(first.forms["filing-form"], {"workstations": "300"}).submit("action", value="save", status=303)
-    res = fill(second.forms["filing-form"], {"workstations": "999"}).submit("action", value="save", status=409)
+    name = flow.int_field[0]
+    fill(first.forms["filing-form"], {name: "300"}).submit("action", value="save", status=303)
+    res = fill(second.forms["filing-form"], {name: "999"}).submit("action", value="save", status=409)
     assert "其他窗口" in res.text
-    assert res.forms["filing-form"]["workstations"].value == "999"
-    assert app.get(first.request.path).forms["filing-form"]["workstations"].value == "300"
+    assert res.forms["filing-form"][name].value == "999"
+    assert app.get(first.request.path).forms["filing-form"][name].value == "300"
 
 
 def test_word_export_holds_the_evaluation(flow, dbsession):
     flow.open_batch()
     app = flow.as_(flow.applicant)
-    start_draft(app)
-    sub = the_record(dbsession)
-    res = app.get(f"/makerspace/{sub.id}/word.docx")
+    start_draft(app, flow)
+    sub = the_record(dbsession, flow)
+    res = app.get(f"{flow.prefix}/{sub.id}/word.docx")
     assert "attachment" in res.headers["Content-Disposition"]
     text = "\n".join(p.text for p in Document(io.BytesIO(res.body)).paragraphs)
     tables = "\n".join(c.text for t in Document(io.BytesIO(res.body)).tables for r in t.rows for c in r.cells)
-    assert "众创空间绩效评估表" in text
-    assert "和平创客汇众创空间" in tables and "3200.50" in tables
+    assert flow.document in text
+    assert flow.sample()["name"] in tables and flow.area[2] in tables
 
 
 def test_review_journey_return_fix_resubmit_forward_grade(flow, dbsession):
     flow.open_batch()
     applicant = flow.as_(flow.applicant)
-    upload_signature(applicant, start_draft(applicant))
-    sub = the_record(dbsession)
-    submit(applicant, sub.id)
+    upload_signature(applicant, start_draft(applicant, flow))
+    sub = the_record(dbsession, flow)
+    submit(applicant, flow, sub.id)
 
     other = flow.as_(flow.other_district)
-    assert "和平创客汇" not in other.get("/makerspace/review/").text
-    other.get(f"/makerspace/review/{sub.id}", status=404)
+    carrier = flow.sample()["name"]
+    assert carrier not in other.get(f"{flow.prefix}/review/").text
+    other.get(f"{flow.prefix}/review/{sub.id}", status=404)
 
     district = flow.as_(flow.district)
-    listing = district.get("/makerspace/review/")
-    assert "和平创客汇众创空间" in listing.text
-    detail = district.get(f"/makerspace/review/{sub.id}")
+    listing = district.get(f"{flow.prefix}/review/")
+    assert carrier in listing.text
+    detail = district.get(f"{flow.prefix}/review/{sub.id}")
     res = fill(detail.forms["decision-form"], {"decision": "return", "opinion": ""}).submit()
     assert res.status_int == 200 and "必须填写审批意见" in res.text
-    detail = district.get(f"/makerspace/review/{sub.id}")
+    detail = district.get(f"{flow.prefix}/review/{sub.id}")
     fill(detail.forms["decision-form"], {"decision": "return", "opinion": "场地证明材料不清晰，请重新上传"}).submit(status=303)
 
-    mine = applicant.get("/makerspace/")
+    mine = applicant.get(f"{flow.prefix}/")
     assert "场地证明材料不清晰" in mine.text and "审核不通过" in mine.text
-    edit = applicant.get(f"/makerspace/{sub.id}/edit")
+    edit = applicant.get(f"{flow.prefix}/{sub.id}/edit")
     assert "审批意见" in edit.text and "场地证明材料不清晰" in edit.text
-    fill(edit.forms["filing-form"], {"workstations": "280"}).submit("action", value="save", status=303)
-    submit(applicant, sub.id)
+    fill(edit.forms["filing-form"], {flow.int_field[0]: "280"}).submit("action", value="save", status=303)
+    submit(applicant, flow, sub.id)
 
-    detail = district.get(f"/makerspace/review/{sub.id}")
+    detail = district.get(f"{flow.prefix}/review/{sub.id}")
     fill(detail.forms["decision-form"], {"decision": "approve", "opinion": "同意上报"}).submit(status=303)
     city = flow.as_(flow.city)
-    detail = city.get(f"/makerspace/review/{sub.id}")
+    detail = city.get(f"{flow.prefix}/review/{sub.id}")
     assert "市科技局评价" in detail.text
     res = fill(detail.forms["decision-form"], {"decision": "approve"}).submit()
     assert "请选择评价等级" in res.text
-    detail = city.get(f"/makerspace/review/{sub.id}")
+    detail = city.get(f"{flow.prefix}/review/{sub.id}")
     fill(detail.forms["decision-form"], {"decision": "approve", "grade": "优秀", "score": "93.5"}).submit(status=303)
 
-    mine = applicant.get("/makerspace/")
+    mine = applicant.get(f"{flow.prefix}/")
     assert "评价等级：优秀" in mine.text
-    view = applicant.get(f"/makerspace/{sub.id}")
+    view = applicant.get(f"{flow.prefix}/{sub.id}")
     assert "场地证明材料不清晰" in view.text and "同意上报" in view.text and "优秀" in view.text
 
 
 def test_stale_decision_gets_already_decided(flow, dbsession):
     flow.open_batch()
     applicant = flow.as_(flow.applicant)
-    upload_signature(applicant, start_draft(applicant))
-    sub = the_record(dbsession)
-    submit(applicant, sub.id)
+    upload_signature(applicant, start_draft(applicant, flow))
+    sub = the_record(dbsession, flow)
+    submit(applicant, flow, sub.id)
     district = flow.as_(flow.district)
-    first = district.get(f"/makerspace/review/{sub.id}")
-    second = district.get(f"/makerspace/review/{sub.id}")
+    first = district.get(f"{flow.prefix}/review/{sub.id}")
+    second = district.get(f"{flow.prefix}/review/{sub.id}")
     fill(first.forms["decision-form"], {"decision": "approve"}).submit(status=303)
     res = fill(second.forms["decision-form"], {"decision": "return", "opinion": "x"}).submit(status=409)
     assert "已被其他审核人员处理" in res.text or "已被审核" in res.text
@@ -208,40 +238,42 @@ def test_stale_decision_gets_already_decided(flow, dbsession):
 def test_excel_export_is_the_filtered_list(flow, dbsession):
     flow.open_batch()
     applicant = flow.as_(flow.applicant)
-    upload_signature(applicant, start_draft(applicant))
-    sub = the_record(dbsession)
-    submit(applicant, sub.id)
+    upload_signature(applicant, start_draft(applicant, flow))
+    sub = the_record(dbsession, flow)
+    submit(applicant, flow, sub.id)
     city = flow.as_(flow.city)
-    res = city.get("/makerspace/review/export.xlsx", {"state": "submitted"})
+    res = city.get(f"{flow.prefix}/review/export.xlsx", {"state": "submitted"})
     sheet = openpyxl.load_workbook(io.BytesIO(res.body)).active
     headers = [c.value for c in sheet[1]]
-    assert "服务场地总面积（m²）" in headers and "状态" in headers and "评价等级" in headers
+    assert f"{flow.area[1]}（m²）" in headers and "状态" in headers and "评价等级" in headers
     assert sheet.max_row == 2
     row = {h: c.value for h, c in zip(headers, sheet[2])}
-    assert row["提供工位数（个）"] == 260 and isinstance(row["服务场地总面积（m²）"], (int, float))
+    name, label, unit = flow.int_field
+    assert row[f"{label}（{unit}）"] == int(flow.sample()[name])
+    assert isinstance(row[f"{flow.area[1]}（m²）"], (int, float))
     assert sheet.freeze_panes == "A2"
-    empty = city.get("/makerspace/review/export.xlsx", {"state": "approved"})
+    empty = city.get(f"{flow.prefix}/review/export.xlsx", {"state": "approved"})
     assert openpyxl.load_workbook(io.BytesIO(empty.body)).active.max_row == 1
 
 
 def test_reviewer_pages_are_for_agencies_only(flow):
     applicant = flow.as_(flow.applicant)
-    applicant.get("/makerspace/review/", status=403)
+    applicant.get(f"{flow.prefix}/review/", status=403)
     district = flow.as_(flow.district)
-    district.get("/makerspace/", status=403)
-    district.get("/makerspace/batches", status=403)  # batches: city level
+    district.get(f"{flow.prefix}/", status=403)
+    district.get(f"{flow.prefix}/batches", status=403)  # batches: city level
 
 
 def test_city_opens_and_closes_a_batch(flow):
     city = flow.as_(flow.city)
-    page = city.get("/makerspace/batches")
+    page = city.get(f"{flow.prefix}/batches")
     res = fill(page.forms["batch-form"], {"year": "2026", "deadline": "2000-01-01"}).submit()
     assert "截止日期不能早于今天" in res.text
-    page = city.get("/makerspace/batches")
+    page = city.get(f"{flow.prefix}/batches")
     import datetime as dt
 
     deadline = (dt.date.today() + dt.timedelta(days=10)).isoformat()
     res = fill(page.forms["batch-form"], {"year": "2026", "deadline": deadline}).submit().follow()
     assert "已开放2026年度填报" in res.text
     applicant = flow.as_(flow.applicant)
-    assert "2026年度" in applicant.get("/makerspace/").text
+    assert "2026年度" in applicant.get(f"{flow.prefix}/").text

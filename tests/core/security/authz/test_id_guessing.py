@@ -1,0 +1,162 @@
+"""Object-level scoping by id guessing: on every route that takes an id, a
+user who holds the route's permission tries the ids of objects that are not
+theirs (another organisation's, another district's, another module's, the
+wrong kind of user), ids that do not exist and ids too large for the
+database. Every such request is "not found" (404) — not 403, which would
+confirm the object exists, not 200, never 500 — and changes nothing.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from kjgl.core.accounts.models import User
+from kjgl.core.attachments.models import Attachment
+from kjgl.core.grants.models import ModuleGrant
+from kjgl.core.review.models import Submission
+
+from .world import (ADMIN, AG_RIGHT, IND_G, MODULES, ORG, SEC_ADMIN, build, client, csrf_token, path, routes,
+                    takes_id)
+
+OTHER = {"makerspace": "incubator", "incubator": "makerspace"}
+NONEXISTENT = (999_999_999, 10**20)
+
+
+def _module_routes():
+    table = {}
+    for m in MODULES:
+        o = OTHER[m]
+        applicant_foreign = lambda w, m=m, o=o: [  # noqa: E731
+            ("B's draft", w.b.drafts[m].id), ("B's submitted record", w.b.submitted[m].id),
+            (f"A's own {o} record", w.a.drafts[o].id)]
+        reviewer_foreign = lambda w, m=m, o=o: [  # noqa: E731
+            ("a record of the other district", w.b.submitted[m].id),
+            ("a draft of the reviewer's own district", w.a.drafts[m].id),
+            (f"a {o} record of the reviewer's district", w.a.submitted[o].id)]
+        for suffix in ("view", "edit", "word", "submit"):
+            table[f"{m}.{suffix}"] = {IND_G: applicant_foreign}
+        for suffix in ("review.detail", "review.word", "review.decide"):
+            table[f"{m}.{suffix}"] = {AG_RIGHT: reviewer_foreign}
+    return table
+
+
+def _files_not_theirs(w):
+    return {
+        IND_G: [("B's makerspace file", w.b.files["makerspace"].id), ("B's incubator file", w.b.files["incubator"].id),
+                ("B's organisation file", w.b.org_file.id), ("A's own organisation file", w.a.org_file.id)],
+        ORG: [("B's organisation file", w.b.org_file.id), ("A's makerspace file", w.a.files["makerspace"].id)],
+        AG_RIGHT: [("a file of the other district", w.b.files["makerspace"].id),
+                   ("an organisation file of the other district", w.b.org_file.id)],
+    }
+
+
+def _users_not_theirs(w):
+    return [("B's individual", w.b.individual.id), ("B's admin", w.b.admin.id),
+            ("an agency reviewer", w.agency_right.id), ("the platform admin", w.admins[ADMIN].id)]
+
+
+def _not_staff(w):
+    return [("an individual", w.a.individual.id), ("an organisation admin", w.a.admin.id),
+            ("the security admin", w.admins[SEC_ADMIN].id)]
+
+
+def _orgs_not_theirs(w):
+    return [("an organisation of the other district", w.b.org.id)]
+
+
+# route -> {who tries: the ids that must be "not found" for them}
+ID_GUESSING = {
+    **_module_routes(),
+    "attachment.download": {a: (lambda w, a=a: _files_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT)},
+    "attachment.delete": {a: (lambda w, a=a: _files_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT)},
+    "agency.org": {AG_RIGHT: _orgs_not_theirs},
+    "agency.org.decide": {AG_RIGHT: _orgs_not_theirs},
+    "org.user.grants": {ORG: _users_not_theirs},
+    "org.user.password": {ORG: _users_not_theirs},
+    "org.user.status": {ORG: _users_not_theirs},
+    "admin.staff.detail": {ADMIN: _not_staff},
+    "admin.staff.reset": {ADMIN: _not_staff},
+    "admin.staff.status": {ADMIN: _not_staff},
+    "admin.locked.unlock": {SEC_ADMIN: lambda w: []},  # any account may be locked: only ids that don't exist
+}
+
+
+def test_every_route_with_an_id_is_probed(app):
+    with_id = {name for name, (route, _) in routes(app.app.registry).items() if takes_id(route)}
+    missing = sorted(with_id - set(ID_GUESSING))
+    assert not missing, (
+        f"routes taking an id without an id-guessing line: {missing} — add them to ID_GUESSING in {__file__}")
+    assert sorted(set(ID_GUESSING) - with_id) == []
+
+
+def _snapshot(db):
+    """What a refused request must leave as it was."""
+    db.expire_all()
+    return {
+        "users": sorted(db.execute(select(User.id, User.status, User.auth_version, User.must_change_password,
+                                          User.password_hash)).all()),
+        "submissions": sorted(db.execute(select(Submission.id, Submission.state, Submission.step,
+                                                Submission.version, Submission.title)).all()),
+        "files": sorted(db.scalars(select(Attachment.id))),
+        "grants": sorted(db.execute(select(ModuleGrant.user_id, ModuleGrant.module_key)).all()),
+    }
+
+
+ACTORS = sorted({actor for by_actor in ID_GUESSING.values() for actor in by_actor})
+
+
+def probes_of(make_app, world, actor, found):
+    """Every guessed id as ``actor``: the requests not answered 404."""
+    app = client(make_app, world, actor)
+    token = csrf_token(app, actor)
+    wrong = []
+    for name, by_actor in sorted(ID_GUESSING.items()):
+        if actor not in by_actor:
+            continue
+        route, methods = found[name]
+        method = "GET" if ("GET" in methods or "*" in methods) else "POST"
+        probes = by_actor[actor](world) + [("an id that does not exist", i) for i in NONEXISTENT]
+        for what, object_id in probes:
+            url = path(route, object_id)
+            if method == "GET":
+                res = app.get(url, status="*")
+            else:
+                res = app.post(url, {"csrf_token": token}, status="*")
+            if res.status_int != 404:
+                wrong.append(f"{method} {url} ({name}) as {actor} with {what}: {res.status}, expected 404")
+    return wrong
+
+
+def test_guessed_ids_are_not_found(make_app, dbsession, connection):
+    registry = make_app().app.registry
+    world = build(dbsession, registry)
+    found = routes(registry)
+    wrong = []
+    for actor in ACTORS:
+        savepoint = connection.begin_nested()
+        try:
+            before = _snapshot(dbsession)
+            wrong += probes_of(make_app, world, actor, found)
+            if _snapshot(dbsession) != before:
+                wrong.append(f"refused requests as {actor} changed the database")
+        finally:
+            savepoint.rollback()
+    assert not wrong, "\n" + "\n".join(wrong)
+
+
+def test_reviewer_export_holds_only_their_district(make_app, dbsession):
+    """The Excel export is scoped like the list: the tj-d01 reviewer's file
+    names A's record and not B's."""
+    import io
+
+    import openpyxl
+
+    app = make_app()
+    world = build(dbsession, app.app.registry)
+    app = client(make_app, world, AG_RIGHT)
+    for m in MODULES:
+        res = app.get(f"/{m}/review/export.xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(res.body))
+        cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value}
+        text = "\n".join(cells)
+        assert world.a.org.name in text or world.a.submitted[m].title in text
+        assert world.b.org.name not in text and world.b.submitted[m].title not in text

@@ -1,0 +1,232 @@
+"""The authorisation matrix: every registered route × every role, against
+the expected outcome declared in ``EXPECTED`` below.
+
+A route that is registered but not in the table fails the suite — a new
+route needs a line here saying who may use it. Routes taking an ``{id}`` get
+the id of an object on the "right" side (organisation A, district tj-d01,
+see ``world.py``), so a 404 in the table is object scoping at work.
+
+Outcome classes:
+- ``ALLOW``: the view ran — 2xx, a redirect other than the forbidden view's,
+  or a refusal of the empty form the test posts (400/409/422);
+- ``LOGIN``: anonymous is sent to log in (a GET redirects to
+  /login?next=…, a POST is refused with 403);
+- ``FORBID``: 403 for a logged-in user without the permission;
+- ``NOTFOUND``: 404, the user holds the permission but the object is not
+  theirs to see.
+Nothing may ever answer 500.
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from .world import (ADMIN, AG_OTHER, AG_RIGHT, ANON, AUDIT_ADMIN, CITY, IND, IND_G, ORG, ORG_P, ROLES,
+                    SEC_ADMIN, build, client, csrf_token, path, routes, takes_id)
+
+ALLOW, LOGIN, FORBID, NOTFOUND = "allow", "login", "403", "404"
+
+EVERYONE = frozenset(ROLES)
+LOGGED_IN = EVERYONE - {ANON}
+INDIVIDUALS = frozenset({IND, IND_G})
+ORG_ADMINS = frozenset({ORG, ORG_P})
+AGENCIES = frozenset({AG_OTHER, AG_RIGHT, CITY})
+
+
+def rule(allow=(), notfound=(), obj=None):
+    """Who is let through and who gets 404; every other logged-in role gets
+    403 and anonymous is sent to log in. ``obj`` names the world object
+    whose id fills ``{id}``."""
+    return {"allow": frozenset(allow), "notfound": frozenset(notfound), "obj": obj}
+
+
+# The objects an {id} can name (see ``object_id``).
+DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED = (
+    "draft", "submitted", "file", "pending_org", "member", "staff", "locked")
+
+EXPECTED = {
+    # public pages
+    "home": rule(EVERYONE),
+    "login": rule(EVERYONE),
+    "logout": rule(EVERYONE),
+    "captcha": rule(EVERYONE),
+    "register": rule(EVERYONE),
+    "register.legal": rule(EVERYONE),
+    "register.individual": rule(EVERYONE),
+    "register.sms": rule(EVERYONE),
+    "recover": rule(EVERYONE),
+    "recover.sms": rule(EVERYONE),
+    "recover.questions": rule(EVERYONE),
+    # kjgl.dev_outbox = true in the tests (development); otherwise admin only
+    "dev.outbox": rule(EVERYONE),
+    # every logged-in user (session.ping: "stay logged in" before the idle timeout)
+    "account.password": rule(LOGGED_IN),
+    "session.ping": rule(LOGGED_IN),
+    # a file on A's submitted makerspace record: its applicant, the reviewers
+    # whose subtree holds it and the platform admin see it; only the applicant
+    # may delete (refused 409 here: the record is locked), reviewers get 403
+    "attachment.download": rule({IND_G, AG_RIGHT, CITY, ADMIN}, LOGGED_IN - {IND_G, AG_RIGHT, CITY, ADMIN},
+                                obj=FILE),
+    "attachment.delete": rule({IND_G}, LOGGED_IN - {IND_G, AG_RIGHT, CITY, ADMIN}, obj=FILE),
+    # individuals
+    "portal": rule(INDIVIDUALS),
+    "me.profile": rule(INDIVIDUALS),
+    "me.org.choose": rule(INDIVIDUALS),
+    # organisation admins (信息补全 also while pending)
+    "org.profile": rule(ORG_ADMINS),
+    "org.status": rule(ORG_ADMINS),
+    "org.risk_letter": rule(ORG_ADMINS),
+    # the user list of an active organisation; {id} is A's individual
+    "org.users": rule({ORG}),
+    "org.user.grants": rule({ORG}, obj=MEMBER),
+    "org.user.password": rule({ORG}, obj=MEMBER),
+    "org.user.status": rule({ORG}, obj=MEMBER),
+    # agency review of organisations; {id} is the pending organisation in tj-d01
+    "agency.orgs": rule(AGENCIES),
+    "agency.org": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=PENDING_ORG),
+    "agency.org.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=PENDING_ORG),
+    # the platform admin's staff pages; {id} is the tj-d01 reviewer
+    "admin.staff": rule({ADMIN}),
+    "admin.staff.new": rule({ADMIN}),
+    "admin.staff.detail": rule({ADMIN}, obj=STAFF),
+    "admin.staff.reset": rule({ADMIN}, obj=STAFF),
+    "admin.staff.status": rule({ADMIN}, obj=STAFF),
+    # 三员分立: only the audit admin reads the audit log, only the security
+    # admin unlocks accounts; {id} is a locked account
+    "admin.audit": rule({AUDIT_ADMIN}),
+    "admin.audit.export": rule({AUDIT_ADMIN}),
+    "admin.locked": rule({SEC_ADMIN}),
+    "admin.locked.unlock": rule({SEC_ADMIN}, obj=LOCKED),
+    # modules nobody in this world holds a grant for
+    "enterprise_registry.home": rule(),
+    "national_record.home": rule(),
+}
+
+for _m in ("makerspace", "incubator"):
+    EXPECTED.update({
+        # the applicant's pages: the granted individual of A; {id} is A's draft
+        f"{_m}.home": rule({IND_G}),
+        f"{_m}.new": rule({IND_G}),
+        f"{_m}.view": rule({IND_G}, obj=DRAFT),
+        f"{_m}.edit": rule({IND_G}, obj=DRAFT),
+        f"{_m}.submit": rule({IND_G}, obj=DRAFT),
+        f"{_m}.word": rule({IND_G}, obj=DRAFT),
+        # the reviewers' pages; {id} is A's submitted record (district tj-d01)
+        f"{_m}.review": rule(AGENCIES),
+        f"{_m}.review.export": rule(AGENCIES),
+        f"{_m}.review.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
+        f"{_m}.review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
+        f"{_m}.review.word": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
+        f"{_m}.batches": rule({CITY}),
+    })
+
+
+def expected_outcome(route_name: str, role: str) -> str:
+    entry = EXPECTED[route_name]
+    if role in entry["allow"]:
+        return ALLOW
+    if role == ANON:
+        return LOGIN
+    if role in entry["notfound"]:
+        return NOTFOUND
+    return FORBID
+
+
+def object_id(world, route_name: str):
+    obj = EXPECTED[route_name]["obj"]
+    module = route_name.split(".", 1)[0]
+    return {
+        DRAFT: lambda: world.a.drafts[module].id,
+        SUBMITTED: lambda: world.a.submitted[module].id,
+        FILE: lambda: world.a.files["makerspace"].id,
+        PENDING_ORG: lambda: world.pending_org.id,
+        MEMBER: lambda: world.a.individual.id,
+        STAFF: lambda: world.agency_right.id,
+        LOCKED: lambda: world.locked.id,
+    }[obj]()
+
+
+def observed_outcome(res, role: str, method: str) -> str:
+    status = res.status_int
+    if status >= 500:
+        return f"{status} (server error)"
+    if status in (301, 302, 303, 307):
+        target = urlparse(res.location)
+        # the forbidden view's answer, as opposed to / or /logout going to the login page
+        if target.path == "/login" and "next" in parse_qs(target.query):
+            return LOGIN
+    if status == 403:
+        return LOGIN if role == ANON and method == "POST" else FORBID
+    if status == 404:
+        return NOTFOUND
+    if status < 400 or status in (400, 409, 422):
+        return ALLOW
+    return str(status)
+
+
+def request_order(found):
+    """GETs first, then POSTs; logging out last (it ends the session)."""
+    def key(name):
+        route, methods = found[name]
+        return (name == "logout", "GET" not in methods and "*" not in methods, name)
+    return sorted(found, key=key)
+
+
+def test_every_route_has_a_rule(app):
+    found = routes(app.app.registry)
+    missing = sorted(set(found) - set(EXPECTED))
+    stale = sorted(set(EXPECTED) - set(found))
+    assert not missing, (
+        f"routes without an entry in the authorisation matrix: {missing} — add a line to EXPECTED "
+        f"in {__file__} saying which roles may use each one")
+    assert not stale, f"EXPECTED names routes that no longer exist: {stale}"
+
+
+def requests_of(make_app, world, role, found):
+    """Every route as ``role``: the lines where the outcome is not the expected one."""
+    app = client(make_app, world, role)
+    token = csrf_token(app, role)
+    wrong = []
+    for name in request_order(found):
+        if name not in EXPECTED:
+            continue  # reported by test_every_route_has_a_rule
+        route, methods = found[name]
+        url = path(route, object_id(world, name) if takes_id(route) else None)
+        method = "GET" if ("GET" in methods or "*" in methods) else "POST"
+        if method == "GET":
+            res = app.get(url, status="*")
+        else:
+            res = app.post(url, {"csrf_token": token}, status="*")
+        want, got = expected_outcome(name, role), observed_outcome(res, role, method)
+        if want != got:
+            wrong.append(f"{method} {url} ({name}) as {role}: expected {want}, got {got} [{res.status}]")
+    return wrong
+
+
+def test_authorisation_matrix(make_app, dbsession, connection):
+    """One world for all roles; what each role's requests change (a disabled
+    user, a reset password, the logout) is rolled back to a savepoint before
+    the next role starts."""
+    registry = make_app().app.registry
+    world = build(dbsession, registry)
+    found = routes(registry)
+    wrong = []
+    for role in ROLES:
+        savepoint = connection.begin_nested()
+        try:
+            wrong += requests_of(make_app, world, role, found)
+        finally:
+            savepoint.rollback()
+    assert not wrong, "\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role, want", [(ANON, LOGIN), (IND_G, FORBID), (AG_RIGHT, FORBID), (AUDIT_ADMIN, FORBID),
+                                        (ADMIN, ALLOW)])
+def test_dev_outbox_is_the_admins_alone_outside_development(role, want, make_app, dbsession):
+    """The matrix runs with ``kjgl.dev_outbox = true``; a deployment
+    without it shows the outbox to the platform admin only."""
+    settings = {"kjgl.dev_outbox": "false"}
+    world = build(dbsession, make_app(**settings).app.registry)
+    app = client(lambda: make_app(**settings), world, role)
+    assert observed_outcome(app.get("/dev/outbox", status="*"), role, "GET") == want

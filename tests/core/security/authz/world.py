@@ -1,0 +1,169 @@
+"""The people and objects the authorisation tests act on.
+
+Two organisations on the two sides of a district line: A (和平区, agency
+tj-d01, the "right" district) and B (河东区, tj-d02), plus a pending
+organisation P under tj-d01. Each active organisation has an individual
+holding the makerspace and incubator grants, with a draft and a submitted
+record in each module and a file on the submitted one; each organisation
+has a file of its 信息补全. Reviewers sit in tj-d01, tj-d02 and the city (tj),
+and there is one account of each admin kind and a locked account.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from pyramid.interfaces import IRoutesMapper
+
+from kjgl.core import factories
+from kjgl.core.attachments.models import Attachment
+from kjgl.core.db import utcnow
+from kjgl.core.grants.models import ModuleGrant
+from kjgl.core.organisations.schemas import OWNER_TYPE as ORG_OWNER_TYPE
+from kjgl.core.organisations.schemas import SLOTS as ORG_SLOTS
+from kjgl.core.review import services as review
+from kjgl.core.testing import login
+
+MODULES = ("makerspace", "incubator")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# Roles in the order the matrix lists them (三员分立: system, security and
+# audit admin are separate kinds).
+ANON, IND, IND_G, ORG, ORG_P, AG_OTHER, AG_RIGHT, CITY, ADMIN, SEC_ADMIN, AUDIT_ADMIN = (
+    "anonymous", "individual", "individual_granted", "org_admin", "org_admin_pending",
+    "agency_other_district", "agency_right_district", "city_agency", "admin", "security_admin", "audit_admin")
+ROLES = [ANON, IND, IND_G, ORG, ORG_P, AG_OTHER, AG_RIGHT, CITY, ADMIN, SEC_ADMIN, AUDIT_ADMIN]
+
+
+@dataclass
+class Side:
+    """One organisation's people and records."""
+    org: object
+    admin: object
+    individual: object  # no grant
+    granted: object  # makerspace + incubator
+    drafts: dict = field(default_factory=dict)  # module -> Submission
+    submitted: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)  # module -> Attachment on the submitted record
+    org_file: object = None  # a 信息补全 attachment of the organisation
+
+
+@dataclass
+class World:
+    a: Side
+    b: Side
+    pending_org: object
+    pending_admin: object
+    agency_right: object
+    agency_other: object
+    city: object
+    admins: dict  # kind -> User
+    locked: object  # an account locked by failed logins
+
+    def user_for(self, role):
+        return {
+            IND: self.a.individual, IND_G: self.a.granted, ORG: self.a.admin, ORG_P: self.pending_admin,
+            AG_OTHER: self.agency_other, AG_RIGHT: self.agency_right, CITY: self.city,
+        }.get(role) or self.admins.get(role)
+
+
+def _stored_file(db, storage, owner_type, owner_id, slot, user) -> Attachment:
+    key = storage.save(iter([PDF]))
+    attachment = Attachment(owner_type=owner_type, owner_id=owner_id, slot=slot, filename="签章页.pdf",
+                            content_type="application/pdf", size=len(PDF),
+                            sha256=hashlib.sha256(PDF).hexdigest(), storage_key=key, uploaded_by_id=user.id)
+    db.add(attachment)
+    db.flush()
+    return attachment
+
+
+def _side(db, registry, district_code, batches, n) -> Side:
+    org = factories.organisation(db, agency_code=district_code)
+    side = Side(org=org, admin=factories.org_admin(db, org),
+                individual=factories.user(db, "individual", organisation=org),
+                granted=factories.user(db, "individual", organisation=org))
+    for module in MODULES:
+        db.add(ModuleGrant(user_id=side.granted.id, module_key=module))
+    db.flush()
+    district = factories.agency(db, district_code)
+    filings = registry["kjgl.filings"]
+    for module in MODULES:
+        filing = filings[module]
+        for state in ("draft", "submitted"):
+            sub = review.create_draft(db, module_key=module, kind=filing.kind, batch=batches[module],
+                                      organisation=org, applicant=side.granted,
+                                      title=f"{org.name}{module}{state}{n}")
+            sub.agency_id = district.id
+            if state == "submitted":
+                sub.state, sub.step, sub.submitted_at = "submitted", 0, utcnow()
+                side.submitted[module] = sub
+            else:
+                side.drafts[module] = sub
+        side.files[module] = _stored_file(db, registry["kjgl.storage"], filing.owner_type,
+                                          side.submitted[module].id, filing.signature_slot.name, side.granted)
+    side.org_file = _stored_file(db, registry["kjgl.storage"], ORG_OWNER_TYPE, org.id, ORG_SLOTS[0].name,
+                                 side.admin)
+    db.flush()
+    return side
+
+
+def build(db, registry) -> World:
+    city = factories.user(db, "agency", agency_code="tj")
+    today = dt.date.today()
+    batches = {m: review.open_batch(db, m, today.year, today + dt.timedelta(days=30), city) for m in MODULES}
+    pending = factories.organisation(db, status="pending", agency_code="tj-d01")
+    return World(
+        a=_side(db, registry, "tj-d01", batches, 1),
+        b=_side(db, registry, "tj-d02", batches, 2),
+        pending_org=pending, pending_admin=factories.org_admin(db, pending),
+        agency_right=factories.user(db, "agency", agency_code="tj-d01"),
+        agency_other=factories.user(db, "agency", agency_code="tj-d02"),
+        city=city,
+        admins={k: factories.user(db, k) for k in (ADMIN, SEC_ADMIN, AUDIT_ADMIN)},
+        locked=factories.user(db, "individual", locked_until=utcnow() + dt.timedelta(minutes=30),
+                              failed_logins=5),
+    )
+
+
+def client(make_app, world: World, role: str):
+    """A WebTest app logged in as ``role`` (or not logged in for anonymous)."""
+    app = make_app()
+    if role != ANON:
+        login(app, world.user_for(role).account)
+    return app
+
+
+def csrf_token(app, role: str) -> str:
+    page = app.get("/login" if role == ANON else "/account/password")
+    form = next(f for f in page.forms.values() if "csrf_token" in f.fields)
+    return form["csrf_token"].value
+
+
+def routes(registry) -> dict:
+    """{route name: (route, methods)} for every route with a view; methods
+    is the set of request methods its views accept (None: any)."""
+    mapper = registry.getUtility(IRoutesMapper)
+    by_name = {r.name: r for r in mapper.get_routes()}
+    found: dict = {}
+    for entry in registry.introspector.get_category("views"):
+        intr = entry["introspectable"]
+        name = intr["route_name"]
+        if name is None or name.startswith("__static"):
+            continue
+        methods = intr.get("request_methods")
+        if isinstance(methods, str):
+            methods = (methods,)
+        current = found.get(name, (by_name[name], set()))[1]
+        current.update(methods or ("*",))
+        found[name] = (by_name[name], current)
+    return found
+
+
+def takes_id(route) -> bool:
+    return re.search(r"\{id\b", route.pattern) is not None
+
+
+def path(route, object_id=None) -> str:
+    return route.generate({"id": str(object_id)} if object_id is not None else {})

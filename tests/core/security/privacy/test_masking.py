@@ -1,0 +1,98 @@
+"""Personal numbers are masked in lists and in views of someone else's data;
+a full view is on request only and audited (pii_view)."""
+import json
+
+import pytest
+import webtest
+from sqlalchemy import select
+
+from kjgl.core import factories
+from kjgl.core.audit.models import AuditEvent
+from kjgl.core.testing import login
+
+REP_ID = "11010519491231002X"
+REP_ID_MASKED = "110105********002X"
+REP_MOBILE, REP_MOBILE_MASKED = "13812342210", "138****2210"
+CONTACT_MOBILE, CONTACT_MOBILE_MASKED = "13987654321", "139****4321"
+
+
+@pytest.fixture
+def org(dbsession):
+    return factories.organisation(dbsession, status="pending", agency_code="tj-d01", legal_rep_id_number=REP_ID,
+                                  legal_rep_mobile=REP_MOBILE, contact_mobile=CONTACT_MOBILE)
+
+
+def _pii_views(dbsession):
+    return list(dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "pii_view")))
+
+
+def _full_values_absent(text):
+    for value in (REP_ID, REP_MOBILE, CONTACT_MOBILE):
+        assert value not in text, value
+
+
+def test_reviewer_sees_masked_numbers_by_default(app, dbsession, org):
+    login(app, factories.user(dbsession, "agency", agency_code="tj-d01").account)
+    page = app.get(f"/agency/organisations/{org.id}")
+    _full_values_absent(page.text)
+    details = page.html.select_one(".org-details").get_text()
+    for masked in (REP_ID_MASKED, REP_MOBILE_MASKED, CONTACT_MOBILE_MASKED):
+        assert masked in details
+    assert page.html.select_one("a#reveal-pii").get_text() == "显示完整信息"
+    assert _pii_views(dbsession) == []
+
+
+def test_showing_full_numbers_is_audited(app, dbsession, org):
+    reviewer = factories.user(dbsession, "agency", agency_code="tj-d01")
+    login(app, reviewer.account)
+    page = app.get(f"/agency/organisations/{org.id}").click(linkid="reveal-pii")
+    details = page.html.select_one(".org-details").get_text()
+    for full in (REP_ID, REP_MOBILE, CONTACT_MOBILE):
+        assert full in details
+    assert not page.html.select("a#reveal-pii")
+    [event] = _pii_views(dbsession)
+    assert (event.account, event.object_type, event.object_id) == (reviewer.account, "organisation", str(org.id))
+    assert json.loads(event.detail)["fields"] == ["legal_rep_id_number", "legal_rep_mobile", "contact_mobile"]
+
+
+def test_another_districts_reviewer_cannot_reveal(app, dbsession, org):
+    login(app, factories.user(dbsession, "agency", agency_code="tj-d08").account)
+    app.get(f"/agency/organisations/{org.id}", {"full": "1"}, status=404)
+    assert _pii_views(dbsession) == []
+
+
+def test_decision_form_errors_keep_numbers_masked(app, dbsession, org):
+    login(app, factories.user(dbsession, "agency", agency_code="tj-d01").account)
+    form = app.get(f"/agency/organisations/{org.id}").forms["decision-form"]
+    res = form.submit(status=200)  # no decision chosen
+    _full_values_absent(res.text)
+
+
+def test_org_admins_status_page_masks_the_legal_representative(app, dbsession, org):
+    login(app, factories.org_admin(dbsession, org).account)
+    page = app.get("/org/status")
+    _full_values_absent(page.text)
+    assert REP_ID_MASKED in page.text and not page.html.select("a#reveal-pii")
+
+
+def test_review_list_masks_contact_mobiles(app, dbsession, org):
+    login(app, factories.user(dbsession, "agency", agency_code="tj-d01").account)
+    page = app.get("/agency/organisations")
+    assert org.name in page.text
+    _full_values_absent(page.text)
+    assert CONTACT_MOBILE_MASKED in page.text
+
+
+def test_org_user_list_masks_mobiles(app, dbsession):
+    org = factories.organisation(dbsession)
+    factories.user(dbsession, "individual", organisation=org, mobile="15011112222")
+    login(app, factories.org_admin(dbsession, org).account)
+    page = app.get("/org/users")
+    assert "150****2222" in page.text and "15011112222" not in page.text
+
+
+def test_staff_list_masks_mobiles(app, dbsession):
+    factories.user(dbsession, "agency", agency_code="tj-d01", mobile="15033334444")
+    login(app, factories.user(dbsession, "admin").account)
+    page = app.get("/admin/staff")
+    assert "150****4444" in page.text and "15033334444" not in page.text
