@@ -4,14 +4,9 @@ import io
 
 from pypdf import PdfWriter
 
+from kjgl.core.testing import valid_pdf  # noqa: F401  (re-exported for the hostile-input tests)
 
-def valid_pdf(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+
 
 
 def encrypted_pdf() -> bytes:
