@@ -26,4 +26,4 @@ def kjgl_migrations():
 
 @hookimpl
 def kjgl_menu_items():
-    return [MenuItem("科技型企业信息系统", "enterprise_registry.home", "enterprise_registry:module:use", 50)]
+    return [MenuItem("科技型企业信息系统", "enterprise_registry.home", "enterprise_registry:module:use", 65)]

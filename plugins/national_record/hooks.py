@@ -26,4 +26,4 @@ def kjgl_migrations():
 
 @hookimpl
 def kjgl_menu_items():
-    return [MenuItem("国家备案众创空间申报系统", "national_record.home", "national_record:module:use", 50)]
+    return [MenuItem("国家备案众创空间申报系统", "national_record.home", "national_record:module:use", 60)]

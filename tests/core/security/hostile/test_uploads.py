@@ -65,17 +65,10 @@ def test_an_encrypted_pdf_is_refused_naming_the_slot(dbsession, storage):
     assert stored(storage) == []
 
 
-def test_pdf_parsing_is_off_unless_the_deployment_turns_it_on(dbsession, storage):
-    attachment = add_upload(dbsession, storage, owner_type="organisation", owner_id=1, slot=SLOT,
-                            upload=SimpleNamespace(filename="a.pdf", file=io.BytesIO(GARBAGE_PDF)),
-                            default_max=10 * MB)
-    assert attachment.size == len(GARBAGE_PDF)
-
-
 @pytest.fixture
 def org_app(make_app, dbsession):
     org = factories.organisation(dbsession, status="incomplete")
-    testapp = make_app(**{"kjgl.upload_parse_pdf": "on"})
+    testapp = make_app()  # parsing PDFs is the default
     login(testapp, factories.org_admin(dbsession, org).account)
     return testapp, org
 
@@ -169,3 +162,11 @@ def test_any_name_becomes_a_safe_name(raw):
 ))
 def test_the_pdf_check_never_crashes_on_damaged_files(content):
     assert filetypes.pdf_problem(io.BytesIO(content)) in (None, "已损坏", "已加密")
+
+
+def test_a_deployment_can_switch_pdf_parsing_off(make_app, dbsession):
+    org = factories.organisation(dbsession, status="incomplete")
+    testapp = make_app(**{"kjgl.upload_parse_pdf": "false"})
+    login(testapp, factories.org_admin(dbsession, org).account)
+    post_files(testapp, [("licence", "营业执照.pdf", GARBAGE_PDF)])
+    assert count_files(dbsession, org) == 1
