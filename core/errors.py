@@ -11,6 +11,22 @@ def wants_json(request) -> bool:
     return bool(offers) and offers[0][0] == "application/json"
 
 
+def refusal(request, message: str, status: int = 409, *, page_title: str = "操作未生效",
+            error: str = "conflict"):
+    """A refused action (a locked document, a file that can't be deleted now):
+    the error page with the reason, or a JSON body for JSON clients."""
+    from pyramid.renderers import render_to_response
+    from pyramid.response import Response
+
+    if wants_json(request):
+        return Response(json_body={"error": error, "message": message}, status=status)
+    response = render_to_response("kjgl.core:templates/error.pt",
+                                  {"page_title": page_title, "code": status, "message": message},
+                                  request=request)
+    response.status = status
+    return response
+
+
 @forbidden_view_config(renderer="kjgl.core:templates/error.pt")
 def forbidden(request):
     user = request.identity

@@ -80,6 +80,13 @@ class KjglSecurityPolicy:
         return []
 
 
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site (a safe ``next=`` redirect), else None."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
 # --- predicates: small named functions read like the rules they implement ---
 
 def anyone(request, user) -> bool:

@@ -253,3 +253,29 @@ def valid_pdf(pages: int = 1) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def race(engine, *contenders, timeout: float = 20):
+    """Run each contender at the same moment in its own thread, session and
+    transaction. A contender is ``fn(session, ready)``: it reads what it will
+    decide on, calls ``ready()`` (so every contender has read before any
+    writes), then writes and returns an outcome. Returns the outcomes in order;
+    an exception escaping a contender is its outcome."""
+    import threading
+
+    barrier = threading.Barrier(len(contenders), timeout=10)
+    outcomes: list = [None] * len(contenders)
+
+    def run(i, contender):
+        try:
+            with Session(engine) as session, session.begin():
+                outcomes[i] = contender(session, barrier.wait)
+        except Exception as exc:  # reported to the test as the outcome
+            outcomes[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(contenders)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return outcomes

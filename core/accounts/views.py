@@ -8,16 +8,11 @@ from .. import captcha
 from ..audit.services import record
 from ..forms import form_values
 from ..layout import flash
+from ..security import local_path
 from . import policy, services
 from .passwords import verify_password
 from .schemas import CHANGE_PASSWORD, LOGIN
 from .sessions import LOGIN_AT_KEY, stamp_login
-
-
-def _safe_next(request, target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
 
 
 @view_config(route_name="login", renderer="kjgl.core:templates/login.pt", permission="core:public")
@@ -52,7 +47,7 @@ def login(request):
                 days = services.days_until_expiry_warning(user, settings)
                 if days is not None and not user.must_change_password:
                     flash(request, f"您的密码将于{days}天后过期，请及时修改密码")
-                target = _safe_next(request, request.params.get("next")) if not user.must_change_password else None
+                target = local_path(request.params.get("next")) if not user.must_change_password else None
                 return HTTPSeeOther(target or request.route_url(services.home_route(user)), headers=headers)
     return {"page_title": "用户登录", "values": values, "errors": errors, "schema": LOGIN,
             "captcha_on": request.registry.settings["kjgl.captcha"],

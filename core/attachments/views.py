@@ -6,11 +6,12 @@ existence does not leak; the owner type's rules decide (see ``owners``).
 from __future__ import annotations
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
-from pyramid.renderers import render_to_response
 from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 
+from .. import errors
 from ..audit.services import record
+from ..security import local_path
 from ..layout import flash
 from . import services
 from .filenames import content_disposition
@@ -23,18 +24,6 @@ def _visible_attachment(request) -> Attachment:
     if attachment is None or not may_view(request, attachment.owner_type, attachment.owner_id):
         raise HTTPNotFound()
     return attachment
-
-
-def _wants_json(request) -> bool:
-    offers = request.accept.acceptable_offers(["text/html", "application/json"])
-    return bool(offers) and offers[0][0] == "application/json"
-
-
-def _safe_next(request) -> str | None:
-    target = request.params.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @view_config(route_name="attachment.download", request_method="GET", permission="core:account:self")
@@ -58,23 +47,15 @@ def download(request):
 @view_config(route_name="attachment.delete", request_method="POST", permission="core:account:self")
 def delete(request):
     attachment = _visible_attachment(request)
-    refusal = change_refusal(request, attachment.owner_type, attachment.owner_id)
-    if refusal is not None:
-        if _wants_json(request):
-            return Response(json_body={"error": "refused", "message": refusal.message}, status=refusal.status)
-        response = render_to_response(
-            "kjgl.core:templates/error.pt",
-            {"page_title": "不能删除附件", "code": refusal.status, "message": refusal.message},
-            request=request,
-        )
-        response.status = refusal.status
-        return response
+    refused = change_refusal(request, attachment.owner_type, attachment.owner_id)
+    if refused is not None:
+        return errors.refusal(request, refused.message, refused.status, page_title="不能删除附件", error="refused")
     record(request.dbsession, request, "attachment_delete", object_type=attachment.owner_type,
            object_id=attachment.owner_id, slot=attachment.slot, attachment_id=attachment.id,
            filename=attachment.filename)
     filename = attachment.filename
     services.delete(request.dbsession, request.registry["kjgl.storage"], attachment, txn=request.tm.get())
-    if _wants_json(request):
+    if errors.wants_json(request):
         return Response(json_body={"deleted": True, "filename": filename})
     flash(request, f"已删除附件“{filename}”")
-    return HTTPSeeOther(_safe_next(request) or request.route_url("home"))
+    return HTTPSeeOther(local_path(request.params.get("next")) or request.route_url("home"))

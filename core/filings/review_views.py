@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..agencies.models import Agency
 from ..attachments import services as attachments
 from ..audit.services import record
+from ..errors import refusal
 from ..forms import Field, Schema
 from ..layout import flash
 from ..pagination import paginate
@@ -20,7 +21,7 @@ from ..review.models import STATES, Batch, Submission
 from . import services
 from .access import reviewer_record
 from .exporting import word_response, xlsx_response
-from .views import _bind, conflict
+from .views import _bind
 
 REVIEW_STATES = {k: v for k, v in STATES.items() if k != "draft"}
 
@@ -117,11 +118,11 @@ def review_decide(request, filing):
                       opinion=data["opinion"] or "", expected_version=data["version"],
                       grade=data["grade"], score=data["score"])
     except review.AlreadyDecided as exc:
-        return conflict(request, exc.message)
+        return refusal(request, exc.message)
     except review.InvalidDecision as exc:
         if exc.field:
             return _detail(request, filing, sub, {exc.field: exc.message}, values, exc.message)
-        return conflict(request, exc.message, 403)
+        return refusal(request, exc.message, 403)
     record(request.dbsession, request, "filing_review", object_type=filing.owner_type, object_id=sub.id,
            decision=data["decision"], step=sub.step, state=sub.state, grade=data["grade"],
            score=str(data["score"]) if data["score"] is not None else None)

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 
 from pyramid.httpexceptions import HTTPSeeOther
-from pyramid.response import Response
 
 from ..attachments import services as attachments
 from ..audit.services import record
+from ..errors import refusal
 from ..layout import flash
 from ..review import services as review
 from . import services
 from .access import applicant_record
 from .exporting import word_response
-
-
-def conflict(request, message: str, status: int = 409):
-    """The clear refusal page for a locked record (also for JSON clients)."""
-    from pyramid.renderers import render_to_response
-
-    from ..errors import wants_json
-
-    if wants_json(request):
-        return Response(json_body={"error": "conflict", "message": message}, status=status)
-    response = render_to_response("kjgl.core:templates/error.pt",
-                                  {"page_title": "操作未生效", "code": status, "message": message},
-                                  request=request)
-    response.status = status
-    return response
 
 
 def _version(request) -> int | None:
@@ -81,7 +66,7 @@ def edit_view(request, filing):
     sub = applicant_record(request, filing)
     if not sub.editable:
         if request.method == "POST":
-            return conflict(request, "已提交的申报材料不能修改（如需修改，请等待审核退回）")
+            return refusal(request, "已提交的申报材料不能修改（如需修改，请等待审核退回）")
         flash(request, "已提交的申报材料不能修改")
         return HTTPSeeOther(request.route_url(f"{filing.module_key}.view", id=sub.id))
     row = services.content(request.dbsession, filing, sub)
@@ -116,7 +101,7 @@ def submit_view(request, filing):
                 return _form_page(request, filing, sub, posted, saved.errors, saved.message)
         outcome = services.submit(request, filing, sub)
     except review.ReviewError as exc:
-        return conflict(request, exc.message, exc.status)
+        return refusal(request, exc.message, exc.status)
     if not outcome.ok:
         row = services.content(request.dbsession, filing, sub)
         values = dict(row.data or {})

@@ -6,8 +6,9 @@ import io
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Pt
+
+from ..exports.fonts import set_run_font, set_style_font
 
 BODY_FONT = "仿宋"
 TITLE_FONT = "黑体"
@@ -24,14 +25,6 @@ PROMISES = (
 )
 
 
-def _font(run, name: str, size: float, bold: bool = False):
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    # Word uses the eastAsia font for Chinese characters; font.name sets only ascii/hAnsi
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
 def _paragraph(doc, text: str, *, font=BODY_FONT, size=15.0, bold=False, align=None, indent=True, space=10):
     p = doc.add_paragraph()
     if align is not None:
@@ -41,15 +34,13 @@ def _paragraph(doc, text: str, *, font=BODY_FONT, size=15.0, bold=False, align=N
     fmt.line_spacing = 1.5
     if indent:
         fmt.first_line_indent = Pt(size * 2)
-    _font(p.add_run(text), font, size, bold)
+    set_run_font(p.add_run(text), east_asia=font, size_pt=size, bold=bold)
     return p
 
 
 def build(org_name: str) -> bytes:
     doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = BODY_FONT
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    set_style_font(doc, east_asia=BODY_FONT)
 
     _paragraph(doc, "风险承诺书", font=TITLE_FONT, size=22, bold=True,
                align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, space=24)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound, HTTPSeeOther
-from pyramid.renderers import get_renderer, render_to_response
+from pyramid.renderers import get_renderer
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -10,6 +10,7 @@ from .. import masking
 from ..audit.localtime import show as show_time
 from ..attachments.filenames import content_disposition
 from ..attachments.services import files_for, save_uploads
+from ..errors import refusal
 from ..forms import form_values
 from ..layout import flash
 from . import risk_letter, services
@@ -31,17 +32,6 @@ def _organisation(request):
     if org is None:
         raise HTTPNotFound()
     return org
-
-
-def conflict(request, message: str):
-    """409: the document is locked in its state; say why on a normal page."""
-    response = render_to_response(
-        "kjgl.core:templates/error.pt",
-        {"page_title": "当前不能修改", "code": 409, "message": message},
-        request=request,
-    )
-    response.status = 409
-    return response
 
 
 def _schema(request, org, districts):
@@ -73,7 +63,8 @@ def profile(request):
     org = _organisation(request)
     if not services.editable(org):
         if request.method == "POST":
-            return conflict(request, services.LOCKED_MESSAGES.get(org.status, "单位信息当前不能修改。"))
+            return refusal(request, services.LOCKED_MESSAGES.get(org.status, "单位信息当前不能修改。"),
+                           page_title="当前不能修改")
         return HTTPFound(request.route_url("org.status"))
     districts = province_districts(request.dbsession, request.registry.settings["kjgl.province"])
     if request.method != "POST":

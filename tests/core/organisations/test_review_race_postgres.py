@@ -1,7 +1,5 @@
 """Two reviewers decide the same organisation at the same moment, each in a
 real transaction of its own: exactly one decision is stored."""
-import threading
-
 import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -11,6 +9,7 @@ from kjgl.core.accounts.models import User
 from kjgl.core.audit.models import AuditEvent
 from kjgl.core.organisations import services
 from kjgl.core.organisations.models import Organisation, OrganisationReview
+from kjgl.core.testing import race
 
 
 @pytest.fixture
@@ -34,29 +33,22 @@ def committed_org(engine):
 
 def test_two_reviewers_at_once_exactly_one_decision_sticks(engine, committed_org):
     ids = committed_org
-    both_read = threading.Barrier(2, timeout=10)
-    outcomes = {}
 
     def reviewer(name, decision, opinion):
-        with Session(engine) as s:
-            with s.begin():
-                org = s.get(Organisation, ids["org"])
-                user = s.get(User, ids[name])
-                assert org.status == "pending"
-                both_read.wait()  # both saw it pending before either writes
-                try:
-                    services.decide(s, None, org, user, decision, opinion)
-                    outcomes[name] = "won"
-                except services.AlreadyDecided as refused:
-                    outcomes[name] = str(refused)
+        def act(s, ready):
+            org = s.get(Organisation, ids["org"])
+            user = s.get(User, ids[name])
+            assert org.status == "pending"
+            ready()  # both saw it pending before either writes
+            try:
+                services.decide(s, None, org, user, decision, opinion)
+                return "won"
+            except services.AlreadyDecided as refused:
+                return str(refused)
+        return act
 
-    threads = [threading.Thread(target=reviewer, args=("r1", "approve", "同意")),
-               threading.Thread(target=reviewer, args=("r2", "return", "材料不全"))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(20)
-
+    outcomes = dict(zip(("r1", "r2"), race(engine, reviewer("r1", "approve", "同意"),
+                                           reviewer("r2", "return", "材料不全"))))
     assert sorted(outcomes.values()) == ["won", "该单位已被审核"], outcomes
     with Session(engine) as s:
         reviews = s.scalars(select(OrganisationReview).where(OrganisationReview.organisation_id == ids["org"])).all()

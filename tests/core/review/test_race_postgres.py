@@ -1,7 +1,6 @@
 """Two reviewers decide the same record at the same moment, each in a real
 transaction of its own: exactly one decision is stored."""
 import datetime as dt
-import threading
 
 import pytest
 from sqlalchemy import delete, select
@@ -12,6 +11,7 @@ from kjgl.core.accounts.models import User
 from kjgl.core.organisations.models import Organisation
 from kjgl.core.review import services as review
 from kjgl.core.review.models import Batch, ReviewEvent, Submission
+from kjgl.core.testing import race
 
 from .test_engine import CHAIN
 
@@ -44,29 +44,22 @@ def committed_world(engine):
 
 def test_two_reviewers_at_once_exactly_one_wins(engine, committed_world):
     w = committed_world
-    both_read = threading.Barrier(2, timeout=10)
-    outcomes = {}
 
     def reviewer(name, decision, opinion):
-        with Session(engine) as s:
-            with s.begin():
-                sub = s.get(Submission, w["sub"])
-                user = s.get(User, w[name])
-                seen = sub.version
-                both_read.wait()  # both have read the same version before either writes
-                try:
-                    review.decide(s, CHAIN, sub, user, decision=decision, opinion=opinion, expected_version=seen)
-                    outcomes[name] = "won"
-                except review.AlreadyDecided as exc:
-                    outcomes[name] = exc.message
+        def act(s, ready):
+            sub = s.get(Submission, w["sub"])
+            user = s.get(User, w[name])
+            seen = sub.version
+            ready()  # both have read the same version before either writes
+            try:
+                review.decide(s, CHAIN, sub, user, decision=decision, opinion=opinion, expected_version=seen)
+                return "won"
+            except review.AlreadyDecided as exc:
+                return exc.message
+        return act
 
-    threads = [threading.Thread(target=reviewer, args=("r1", "approve", "同意")),
-               threading.Thread(target=reviewer, args=("r2", "return", "材料不全"))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(20)
-
+    outcomes = dict(zip(("r1", "r2"), race(engine, reviewer("r1", "approve", "同意"),
+                                           reviewer("r2", "return", "材料不全"))))
     assert sorted(v == "won" for v in outcomes.values()) == [False, True], outcomes
     loser = next(v for v in outcomes.values() if v != "won")
     assert "已被其他审核人员处理" in loser
