@@ -39,6 +39,9 @@ requires = [
     "xlsxwriter>=3.2",
     "pyramid_mailer>=0.15",
     "pypdf>=4.0",
+    "cryptography>=42",  # AES-GCM sealing of personal data at rest (core/crypto.py)
+    "pyotp>=2.9",  # TOTP second factor
+    "segno>=1.6",  # QR code of the TOTP enrolment URI
     "setuptools<82",  # pyramid 2.1 and pyramid_chameleon import pkg_resources
 ]
 

@@ -7,6 +7,8 @@ import re
 
 from pyramid.settings import asbool, aslist
 
+from . import crypto
+
 
 class SettingsError(Exception):
     pass
@@ -32,6 +34,12 @@ def normalise(settings: dict) -> dict:
     secret = s.get("kjgl.secret")
     if not secret or len(secret) < 16:
         raise SettingsError("kjgl.secret must be set (at least 16 characters)")
+    # personal data is sealed under these keys (see kjgl.core.crypto); the
+    # keyring is process-wide because column types have no request
+    try:
+        crypto.configure(s)
+    except crypto.CryptoError as exc:
+        raise SettingsError(str(exc)) from None
     s["kjgl.plugins"] = aslist(s.get("kjgl.plugins", ""))
     # ``kjgl.captcha = off`` switches the graphic captcha and the SMS code checks
     # off, for automated tests and local demos only.

@@ -35,12 +35,17 @@ _cheap_password_hashing()
 ALL_PLUGINS = ["makerspace", "incubator", "national_record", "enterprise_registry"]
 TEST_SECRET = "test-secret-not-for-production-0123456789"
 TEST_PASSWORD = "Passw0rd!"
+# fixed test keys (base64 of 32 bytes), never used by a deployment
+TEST_DATA_KEYS = "t1:dGVzdC1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="
+TEST_INDEX_KEY = "dGVzdC1pbmRleC1rZXktbm90LWZvci1wcm9kdWN0aW8="
 
 
 def base_settings(url: str, **overrides) -> dict:
     settings = {
         "sqlalchemy.url": url,
         "kjgl.secret": TEST_SECRET,
+        "kjgl.data_keys": TEST_DATA_KEYS,
+        "kjgl.index_key": TEST_INDEX_KEY,
         "kjgl.plugins": " ".join(ALL_PLUGINS),
         "kjgl.captcha": "off",
         "kjgl.realname_hours": "always",
@@ -72,6 +77,9 @@ def engine(database_url):
     from kjgl.core.db import get_engine
     from kjgl.core.plugin_host import build_plugin_manager
 
+    from kjgl.core import crypto
+
+    crypto.configure(base_settings(database_url))
     engine = get_engine({"sqlalchemy.url": database_url})
     _reset_database(engine)
     pm = build_plugin_manager(ALL_PLUGINS)
