@@ -1,8 +1,9 @@
 """The database going away (restart, failover, a killed connection).
 
-A lost connection is marked retryable, so pyramid_retry runs the request
-again on a fresh connection — the failed attempt's transaction was rolled
-back with the connection.
+A connection lost while a statement runs is marked retryable, so
+pyramid_retry runs the request again on a fresh connection — the failed
+attempt's transaction was rolled back with the connection. A connection lost
+during COMMIT is not retried: the commit may have happened.
 When the database stays unreachable (or the error is another database
 error), the user gets a plain 503 page, never a stack trace. The page does
 not use the layout: rendering it must not need the database.
@@ -27,7 +28,11 @@ MESSAGE = "数据库暂时不可用，您本次的操作可能未保存。请稍
 
 
 def _mark_disconnects_retryable(context) -> None:
-    if context.is_disconnect and context.sqlalchemy_exception is not None:
+    # Only a connection lost while running a statement is retried: the
+    # transaction died with it. Lost during COMMIT (no statement), the commit
+    # may have reached the database, and running the request again could do
+    # its work twice; the user gets the 503 page, which says to look first.
+    if context.is_disconnect and context.sqlalchemy_exception is not None and context.statement is not None:
         mark_error_retryable(context.sqlalchemy_exception)
 
 

@@ -49,3 +49,56 @@ def test_lost_connection_is_retried(make_app):
     plugin = BrokenDatabasePlugin()
     app = make_app(plugins=["db_fault"], extra_plugins={"db_fault": plugin})
     assert app.get("/db-fault/flaky", headers={"Accept": "application/json"}).json == {"ok": 2}
+
+
+def _engine_losing_its_connection_on(tmp_path, monkeypatch, phase):
+    """A SQLite engine with the app's disconnect listener whose connection
+    drops during ``phase`` ("statement" or "commit")."""
+    import sqlite3
+
+    from sqlalchemy import create_engine, event
+
+    from kjgl.core import dberrors
+
+    engine = create_engine("sqlite:///" + str(tmp_path / "drop.sqlite"))
+    event.listen(engine, "handle_error", dberrors._mark_disconnects_retryable)
+    lost = sqlite3.ProgrammingError("Cannot operate on a closed database.")  # a disconnect to the dialect
+    if phase == "commit":
+        def do_commit(dbapi_connection):
+            raise lost
+        monkeypatch.setattr(engine.dialect, "do_commit", do_commit)
+    else:
+        def do_execute(cursor, statement, parameters, context=None):
+            raise lost
+        monkeypatch.setattr(engine.dialect, "do_execute", do_execute)
+    return engine
+
+
+def _error_of(engine):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE IF NOT EXISTS t (x INTEGER)"))
+    except DBAPIError as exc:
+        return exc
+    raise AssertionError("the connection did not drop")
+
+
+def test_connection_lost_during_a_statement_is_retryable(tmp_path, monkeypatch):
+    from pyramid_retry import IRetryableError
+
+    exc = _error_of(_engine_losing_its_connection_on(tmp_path, monkeypatch, "statement"))
+    assert exc.connection_invalidated
+    assert IRetryableError.providedBy(exc)
+
+
+def test_connection_lost_during_commit_is_not_retried(tmp_path, monkeypatch):
+    """The commit may have reached the database: running the request again
+    could submit or create twice."""
+    from pyramid_retry import IRetryableError
+
+    exc = _error_of(_engine_losing_its_connection_on(tmp_path, monkeypatch, "commit"))
+    assert exc.connection_invalidated
+    assert not IRetryableError.providedBy(exc)
