@@ -72,11 +72,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def write_ini(path: Path, url: str, storage: Path) -> Path:
+ARGON2_SETTINGS = ("kjgl.argon2_time_cost", "kjgl.argon2_memory_kib", "kjgl.argon2_parallelism")
+
+
+def argon2_cost(value: str) -> dict[str, str]:
+    """``--argon2 2,19456,1`` → the three deployment settings."""
+    parts = value.split(",")
+    if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
+        raise argparse.ArgumentTypeError("expected TIME,MEMORY_KIB,PARALLELISM, e.g. 2,19456,1")
+    return dict(zip(ARGON2_SETTINGS, (p.strip() for p in parts)))
+
+
+def write_ini(path: Path, url: str, storage: Path, cost: dict[str, str] | None = None) -> Path:
     text = (ROOT / "etc" / "development.ini").read_text(encoding="utf-8")
     for key, value in (("sqlalchemy.url", url), ("kjgl.secret", "bench-secret-" + secrets.token_hex(16)),
                        ("kjgl.storage_dir", str(storage)), ("pyramid.reload_templates", "false")):
         text = re.sub(rf"^{re.escape(key)}\s*=.*$", f"{key} = {value}", text, flags=re.M)
+    text = text.replace("[app:main]\n", "[app:main]\n" + "".join(f"{k} = {v}\n" for k, v in (cost or {}).items()), 1)
     text = re.sub(r"^level = DEBUG$", "level = WARN", text, flags=re.M)
     path.write_text(text, encoding="utf-8")
     return path
@@ -105,7 +117,7 @@ def setup(ini: Path, url: str, users: int) -> list[str]:
     assert main(["demo", str(ini)]) == 0
     engine = get_engine({"sqlalchemy.url": url})
     session = get_session_factory(engine)()
-    hashed = hash_password(PASSWORD)  # production cost; every bench user shares one hash
+    hashed = hash_password(PASSWORD)  # the ini's argon2 cost (set by `kjgl demo`); one hash for every bench user
     accounts = [f"bench{i:04d}" for i in range(users)]
     with session.begin():
         admin = session.scalars(select(User).where(User.account == "hpchuangke")).one()
@@ -220,10 +232,12 @@ def main(argv=None) -> int:
     p.add_argument("--db-url", default=os.environ.get("KJGL_BENCH_DATABASE_URL", DEFAULT_DB))
     p.add_argument("--timeout", type=float, default=900, help="seconds before the run gives up")
     p.add_argument("--cold", action="store_true", help="no warm-up request per process before the load")
+    p.add_argument("--argon2", type=argon2_cost, default=None, metavar="T,MEMORY_KIB,P",
+                   help="argon2 cost of the deployment (default: the production default 3,65536,4)")
     args = p.parse_args(argv)
 
     workdir = Path(tempfile.mkdtemp(prefix="kjgl-bench-"))
-    ini = write_ini(workdir / "bench.ini", args.db_url, workdir / "files")
+    ini = write_ini(workdir / "bench.ini", args.db_url, workdir / "files", args.argon2)
     print(f"setting up {args.users} users in {args.db_url} …", flush=True)
     accounts = setup(ini, args.db_url, args.users + 1)
     warm_account, accounts = accounts[-1], accounts[:-1]

@@ -16,6 +16,7 @@ CORE_FEATURES = (
     ".messaging",
     ".captcha",
     ".attachments",
+    ".documents",
     ".review",
     ".filings",
     ".accounts",

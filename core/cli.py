@@ -1,4 +1,4 @@
-"""The ``kjgl`` command: serve, db upgrade, demo, create-admin, backup, restore."""
+"""The ``kjgl`` command: serve, db upgrade, demo, create-admin, backup, restore, audit, accounts, keys, storage."""
 from __future__ import annotations
 
 import argparse
@@ -189,6 +189,114 @@ def cmd_audit_purge(args) -> int:
     return 0
 
 
+def cmd_accounts_purge(args) -> int:
+    from . import models  # noqa: F401  (maps every core table)
+    from .accounts import lockout, policy
+    from .db import utcnow
+
+    settings, _, engine, session_factory = _context(args.ini)
+    session = session_factory()
+    try:
+        with session.begin():
+            count = lockout.purge_unknown(session, now=utcnow(), period=policy.lockout_period(settings), batch=None)
+    finally:
+        session.close()
+    print(f"已清理过期的未知账号登录失败记录 {count} 条 (purged)")
+    return 0
+
+
+def cmd_accounts_reset_totp(args) -> int:
+    """The way back in when every security admin has lost their authenticator:
+    run on the server, so it needs shell access, not a web login."""
+    from sqlalchemy import func, select
+
+    from . import models  # noqa: F401  (maps every core table)
+    from .accounts import totp
+    from .accounts.models import User
+    from .audit.services import record
+
+    _, _, engine, session_factory = _context(args.ini)
+    session = session_factory()
+    try:
+        with session.begin():
+            user = session.scalar(select(User).where(func.lower(User.account) == args.account.lower()))
+            if user is None:
+                print(f"账号 {args.account} 不存在", file=sys.stderr)
+                return 2
+            if not user.totp_secret:
+                print(f"账号 {user.account} 尚未绑定动态口令，无需重置")
+                return 0
+            totp.reset(user)
+            record(session, None, "totp_reset", account="kjgl-cli", object_type="user", object_id=user.id,
+                   target_account=user.account)
+    finally:
+        session.close()
+    print(f"已重置账号 {user.account} 的动态口令，下次登录时重新绑定 (reset)")
+    return 0
+
+
+def cmd_storage_sweep(args) -> int:
+    import datetime as dt
+
+    from . import models  # noqa: F401  (maps every core table)
+    from .attachments.storage import storage_from_settings
+    from .documents.sweep import retention_days, sweep
+
+    if args.older_than_hours < 0:
+        print("--older-than-hours 不能为负数", file=sys.stderr)
+        return 2
+    settings, _, engine, session_factory = _context(args.ini)
+    days = retention_days(settings)
+    session = session_factory()
+    try:
+        result = sweep(session, storage_from_settings(settings), grace=dt.timedelta(hours=args.older_than_hours),
+                       retention=dt.timedelta(days=days))
+    finally:
+        session.close()
+    print(f"已删除未完成的上传 (.part) {result.partial} 个，无记录引用的文件 {result.orphans} 个，"
+          f"超过 {days} 天的生成文档 {result.documents} 个 (swept)")
+    return 0
+
+
+def cmd_keys_new(args) -> int:
+    import datetime as dt
+
+    from .crypto import new_key
+
+    key_id = args.id or f"k{dt.date.today():%Y%m%d}"
+    print("# 数据密钥 (data key): put it FIRST in kjgl.data_keys / KJGL_DATA_KEYS, keep the old keys after it")
+    print(f"{key_id}:{new_key()}")
+    print("# 检索密钥 (index key): kjgl.index_key / KJGL_INDEX_KEY, for a new deployment or an index key change")
+    print(new_key())
+    print("# 审计密钥 (audit key): kjgl.audit_key / KJGL_AUDIT_KEY, for a new deployment only "
+          "(changing it breaks the verification of the existing audit log)")
+    print(new_key())
+    return 0
+
+
+def cmd_keys_rotate(args) -> int:
+    from . import models  # noqa: F401  (maps every core table)
+    from .audit.services import record
+    from .crypto import CryptoError, keyring
+    from .keys import rotate
+
+    _, pm, engine, session_factory = _context(args.ini)
+    tables = list(models.CORE_TABLES) + [t for ts in pm.hook.kjgl_metadata() for t in ts or []]
+    session = session_factory()
+    try:
+        with session.begin():
+            counts = rotate(session.connection(), tables)
+            record(session, None, "keys_rotate", account="kjgl-cli", key=keyring().current_id, **counts.as_dict())
+    except CryptoError as exc:
+        print(f"kjgl keys rotate: {exc}；未做任何修改 (nothing changed)", file=sys.stderr)
+        return 2
+    finally:
+        session.close()
+    print(f"已用密钥 {keyring().current_id} 重新加密 (re-encrypted): {counts.resealed} 个旧密钥的值，"
+          f"{counts.sealed} 个明文值；{counts.current} 个已是当前密钥；重算检索哈希 {counts.hashes} 个")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kjgl", description="科技管理信息平台 kjgl")
     sub = p.add_subparsers(dest="command", required=True)
@@ -238,6 +346,32 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("ini")
     ap.add_argument("--before", required=True, metavar="YYYY-MM-DD")
     ap.set_defaults(func=cmd_audit_purge)
+    accounts = sub.add_parser("accounts", help="account housekeeping").add_subparsers(
+        dest="accounts_command", required=True)
+    acp = accounts.add_parser("purge", help="delete failed-login counters of unknown account names that have "
+                                            "expired (no lock in force, last failure older than the lock period)")
+    acp.add_argument("ini")
+    acp.set_defaults(func=cmd_accounts_purge)
+    acr = accounts.add_parser("reset-totp", help="forget an account's TOTP key: it enrols again at its next login")
+    acr.add_argument("ini")
+    acr.add_argument("account")
+    acr.set_defaults(func=cmd_accounts_reset_totp)
+    storage = sub.add_parser("storage", help="the storage directory of uploads and generated documents") \
+        .add_subparsers(dest="storage_command", required=True)
+    ss = storage.add_parser("sweep", help="remove .part files, unreferenced files and expired generated documents")
+    ss.add_argument("ini")
+    ss.add_argument("--older-than-hours", type=float, default=24, metavar="HOURS",
+                    help="leave files younger than this alone (default 24)")
+    ss.set_defaults(func=cmd_storage_sweep)
+
+    keys = sub.add_parser("keys", help="the keys sealing personal data (docs/keys.md)").add_subparsers(
+        dest="keys_command", required=True)
+    kn = keys.add_parser("new", help="print a fresh data key entry and index key value")
+    kn.add_argument("--id", default=None, help="the data key's id (default: k<today>)")
+    kn.set_defaults(func=cmd_keys_new)
+    kr = keys.add_parser("rotate", help="re-encrypt every sealed value under the first data key, recompute keyed hashes")
+    kr.add_argument("ini")
+    kr.set_defaults(func=cmd_keys_rotate)
     return p
 
 

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import String
+from sqlalchemy import JSON, String, event
+from sqlalchemy.sql import operators
 from sqlalchemy.types import TypeDecorator
 
 PREFIX = "enc1"
@@ -134,12 +135,24 @@ def blind_index(value: str | None, context: str) -> str | None:
     return keyring().index(value, context)
 
 
+# comparisons that can never match a sealed value (each seal has a fresh nonce)
+_NO_MATCH_OPS = {operators.eq, operators.ne, operators.in_op, operators.not_in_op, operators.like_op,
+                 operators.ilike_op, operators.contains_op, operators.startswith_op, operators.endswith_op}
+
+
 class EncryptedString(TypeDecorator):
     """A string column stored sealed. ``context`` (the column's name, by
     convention ``table.column``) is the associated data."""
 
-    impl = String(255)
+    impl = String  # the class: an instance here would ignore ``length``
     cache_ok = True
+
+    class comparator_factory(String.Comparator):
+        def operate(self, op, *other, **kwargs):
+            if op in _NO_MATCH_OPS:
+                raise TypeError(f"{self.expr} is sealed: search it through its keyed-hash column "
+                                "(kjgl.core.crypto.blind_index)")
+            return super().operate(op, *other, **kwargs)
 
     def __init__(self, context: str, length: int = 255):
         super().__init__(length)
@@ -156,3 +169,58 @@ class EncryptedString(TypeDecorator):
             # seals them; until then they read as they are
             return value
         return keyring().open(value, self.context)
+
+
+# (mapped attribute, hash attribute name, context) of every keyed-hash column
+# kept by :func:`index_on_set`, so `kjgl keys rotate` can recompute them
+INDEXED: list[tuple] = []
+
+
+def index_on_set(attribute, hash_attribute: str, context: str) -> None:
+    """Keep ``hash_attribute`` the keyed hash of ``attribute`` whenever the
+    attribute is set (constructor included): the one place such hashes are made."""
+    def on_set(target, value, oldvalue, initiator):
+        setattr(target, hash_attribute, blind_index(value, context))
+
+    event.listen(attribute, "set", on_set)
+    INDEXED.append((attribute, hash_attribute, context))
+
+
+def is_sealed(value) -> bool:
+    return isinstance(value, str) and value.startswith(PREFIX + ":")
+
+
+class SealedJSON(TypeDecorator):
+    """A JSON object column some of whose keys hold personal data: those keys'
+    string values are stored sealed (associated data ``<context>.<key>``).
+    ``sealed_keys`` is a callable so the keys can be declared after the table
+    (a filing's schema names them by field kind)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, context: str, sealed_keys):
+        super().__init__()
+        self.context = context
+        self.sealed_keys = sealed_keys
+
+    def process_bind_param(self, value, dialect):
+        if not isinstance(value, dict):
+            return value
+        out = dict(value)
+        for key in self.sealed_keys():
+            text = out.get(key)
+            if isinstance(text, str) and text:
+                out[key] = keyring().seal(text, f"{self.context}.{key}")
+        return out
+
+    def process_result_value(self, value, dialect):
+        # only the declared keys: text typed into another field that merely
+        # looks sealed is left as it is
+        if not isinstance(value, dict):
+            return value
+        out = dict(value)
+        for key in self.sealed_keys():
+            if is_sealed(out.get(key)):
+                out[key] = keyring().open(out[key], f"{self.context}.{key}")
+        return out

@@ -5,6 +5,8 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.exceptions import BadCSRFToken
 from pyramid.view import forbidden_view_config, notfound_view_config, view_config
 
+from .security import second_factor_pending
+
 
 def wants_json(request) -> bool:
     offers = request.accept.acceptable_offers(["text/html", "application/json"])
@@ -32,6 +34,9 @@ def forbidden(request):
     user = request.identity
     if user is None and not wants_json(request) and request.method == "GET":
         return HTTPFound(request.route_url("login", _query={"next": request.path_qs}))
+    if user is not None and second_factor_pending(request, user) and not wants_json(request) \
+            and request.method == "GET":
+        return HTTPFound(request.route_url("login.totp"))
     if user is not None and user.must_change_password and not wants_json(request):
         return HTTPFound(request.route_url("account.password"))
     request.response.status = 403

@@ -19,7 +19,9 @@ Check = Callable[[Any], "str | None"]
 class Field:
     name: str
     label: str
-    kind: str = "text"  # text textarea password select radio int decimal date email mobile checkbox
+    # text textarea password select radio int decimal date email mobile id_number bank_account checkbox
+    # (mobile, id_number and bank_account are personal data: masked in exports, see masking.BY_KIND)
+    kind: str = "text"
     required: bool = True
     max_length: int | None = None
     min_value: decimal.Decimal | int | None = None
@@ -113,7 +115,7 @@ def convert(f: Field, raw: Any) -> tuple[Any, str | None]:
         return None, f"{f.label}包含非法字符"
     if text == "":
         return None, None
-    if f.kind in ("text", "textarea", "password", "email", "mobile"):
+    if f.kind in ("text", "textarea", "password", "email", "mobile", "id_number", "bank_account"):
         if f.max_length and len(text) > f.max_length:
             return None, f"{f.label}最多{f.max_length}个字符（当前{len(text)}个）"
         if f.kind == "password":

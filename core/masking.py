@@ -23,3 +23,24 @@ def email(value: str | None) -> str:
         return value or ""
     local, domain = value.split("@", 1)
     return (local[:2] + "***") + "@" + domain
+
+
+def bank_account(value: str | None) -> str:
+    """A bank account number: first 6 and last 4 digits, like an ID number."""
+    return id_number(value)
+
+
+# Field.kind → how its values are masked; a plugin's field gets masked
+# everywhere (exports, audit changes) by declaring one of these kinds
+BY_KIND = {"mobile": mobile, "id_number": id_number, "bank_account": bank_account}
+
+
+def is_personal(field) -> bool:
+    return field.kind in BY_KIND
+
+
+def field_value(field, value):
+    """``value`` of ``field`` masked when its kind holds personal data."""
+    if value is None or value == "" or not is_personal(field):
+        return value
+    return BY_KIND[field.kind](str(value))

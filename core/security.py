@@ -15,6 +15,9 @@ from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 
 SESSION_USER_KEY = "uid"
 SESSION_AUTH_KEY = "auth_version"
+# set while the password was right but the second factor is still to come
+# (kjgl.core.accounts.totp); the session then holds nothing but SECOND_FACTOR_ALLOWED
+SECOND_FACTOR_PENDING_KEY = "totp_pending"
 
 Predicate = Callable[["object", "object"], bool]  # (request, user) -> bool
 
@@ -55,7 +58,11 @@ class KjglSecurityPolicy:
 
     def permits(self, request, context, permission):
         user = request.identity
-        if user is not None and user.must_change_password and permission not in MUST_CHANGE_ALLOWED:
+        if user is not None and second_factor_pending(request, user):
+            # the password was right; until the code is, nothing else is open
+            if permission not in SECOND_FACTOR_ALLOWED:
+                return Denied("the second factor is still to be given")
+        elif user is not None and user.must_change_password and permission not in MUST_CHANGE_ALLOWED:
             # a password set by an admin or a reset is changed before anything else
             return Denied("the password must be changed first")
         rule = request.registry["kjgl.permission_rules"].get(permission)
@@ -95,6 +102,10 @@ def anyone(request, user) -> bool:
 
 def logged_in(request, user) -> bool:
     return user is not None
+
+
+def second_factor_pending(request, user) -> bool:
+    return user is not None and request.session.get(SECOND_FACTOR_PENDING_KEY) is not None
 
 
 def kind_is(*kinds: str) -> Predicate:
@@ -142,6 +153,8 @@ audit_admin = kind_is("audit_admin")
 
 # While a user must change their password, only these are open to them.
 MUST_CHANGE_ALLOWED = frozenset({"core:public", "core:account:password"})
+# While the second factor is pending, only these (the TOTP pages; logout is public).
+SECOND_FACTOR_ALLOWED = frozenset({"core:public", "core:account:totp"})
 
 # The core's permissions and who holds them. Plugins add theirs with
 # ``config.add_permission_rule`` in their includeme.
@@ -149,6 +162,7 @@ CORE_RULES = {
     "core:public": anyone,
     "core:account:self": logged_in,
     "core:account:password": logged_in,
+    "core:account:totp": second_factor_pending,
     "core:org:complete": kind_is("org_admin"),
     "core:org:users": org_admin_of_active_org,
     "core:individual:self": kind_is("individual"),

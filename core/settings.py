@@ -40,6 +40,7 @@ def normalise(settings: dict) -> dict:
         crypto.configure(s)
     except crypto.CryptoError as exc:
         raise SettingsError(str(exc)) from None
+    configure_audit_and_passwords(s)
     s["kjgl.plugins"] = aslist(s.get("kjgl.plugins", ""))
     # ``kjgl.captcha = off`` switches the graphic captcha and the SMS code checks
     # off, for automated tests and local demos only.
@@ -51,9 +52,30 @@ def normalise(settings: dict) -> dict:
     s["kjgl.upload_max_bytes"] = int(s.get("kjgl.upload_max_bytes") or 10 * 1024 * 1024)
     s["kjgl.realname_hours"] = parse_hours(s.get("kjgl.realname_hours") or "08:00-18:00")
     s["kjgl.cookie_secure"] = asbool(s.get("kjgl.cookie_secure", False))
+    # second factor (TOTP) for agency and admin accounts (kjgl.core.accounts.totp)
+    s["kjgl.totp"] = asbool(s.get("kjgl.totp", "off"))
     s["kjgl.sms_sender"] = s.get("kjgl.sms_sender") or "outbox"
     s["kjgl.mail_sender"] = s.get("kjgl.mail_sender") or "outbox"
     return s
+
+
+AUDIT_KEY_MIN_LENGTH = 32
+
+
+def configure_audit_and_passwords(s: dict) -> None:
+    """The audit chain's HMAC key and the argon2 cost, both per process."""
+    from .accounts import passwords
+    from .audit import chain
+
+    audit_key = s.get("kjgl.audit_key")
+    if not audit_key or len(audit_key) < AUDIT_KEY_MIN_LENGTH:
+        raise SettingsError(f"kjgl.audit_key must be set (at least {AUDIT_KEY_MIN_LENGTH} characters, "
+                            "e.g. env:KJGL_AUDIT_KEY): it keys the audit log's hash chain")
+    chain.configure(audit_key)
+    try:
+        passwords.configure(s)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 _HOURS = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")

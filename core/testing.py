@@ -19,15 +19,16 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-def _cheap_password_hashing():
-    """argon2 with its production cost takes most of a second per hash on a
-    shared CI machine; tests hash hundreds of passwords. Same algorithm, low cost."""
-    from argon2 import PasswordHasher
+# argon2 with its production cost takes most of a second per hash on a shared
+# CI machine; tests hash hundreds of passwords. Same algorithm, low cost. Every
+# settings the tests build carry it, since reading settings sets the process's hasher.
+TEST_ARGON2 = {"kjgl.argon2_time_cost": "1", "kjgl.argon2_memory_kib": "1024", "kjgl.argon2_parallelism": "1"}
 
+
+def _cheap_password_hashing():
     from kjgl.core.accounts import passwords
 
-    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    passwords._DUMMY = passwords._hasher.hash("kjgl-dummy-password")
+    passwords.configure(TEST_ARGON2)
 
 
 _cheap_password_hashing()
@@ -38,6 +39,7 @@ TEST_PASSWORD = "Passw0rd!"
 # fixed test keys (base64 of 32 bytes), never used by a deployment
 TEST_DATA_KEYS = "t1:dGVzdC1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Rpb24="
 TEST_INDEX_KEY = "dGVzdC1pbmRleC1rZXktbm90LWZvci1wcm9kdWN0aW8="
+TEST_AUDIT_KEY = "test-audit-key-not-for-production-0123456789"
 
 
 def base_settings(url: str, **overrides) -> dict:
@@ -46,6 +48,8 @@ def base_settings(url: str, **overrides) -> dict:
         "kjgl.secret": TEST_SECRET,
         "kjgl.data_keys": TEST_DATA_KEYS,
         "kjgl.index_key": TEST_INDEX_KEY,
+        "kjgl.audit_key": TEST_AUDIT_KEY,
+        **TEST_ARGON2,
         "kjgl.plugins": " ".join(ALL_PLUGINS),
         "kjgl.captcha": "off",
         "kjgl.realname_hours": "always",
@@ -78,8 +82,10 @@ def engine(database_url):
     from kjgl.core.plugin_host import build_plugin_manager
 
     from kjgl.core import crypto
+    from kjgl.core.audit import chain
 
     crypto.configure(base_settings(database_url))
+    chain.configure(TEST_AUDIT_KEY)
     engine = get_engine({"sqlalchemy.url": database_url})
     _reset_database(engine)
     pm = build_plugin_manager(ALL_PLUGINS)

@@ -5,6 +5,7 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import EncryptedString, index_on_set
 from ..db import Base, Timestamped, utcnow
 
 KINDS = {
@@ -31,20 +32,24 @@ class User(Timestamped, Base):
     # ones before it, newest first (no reuse of the last few)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, default=utcnow)
     password_history: Mapped[list] = mapped_column(JSON, default=list)
-    # wrong passwords in a row, and the login lock they lead to
+    # wrong passwords in a row, and the login lock they lead to (see lockout.py)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(16), index=True)
     status: Mapped[str] = mapped_column(String(16), default="active")
 
     name: Mapped[str] = mapped_column(String(100))
     id_type: Mapped[str | None] = mapped_column(String(32))
-    id_number: Mapped[str | None] = mapped_column(String(64))
+    # sealed at rest; equality search goes through the keyed hashes below
+    id_number: Mapped[str | None] = mapped_column(EncryptedString("user_account.id_number"))
     id_valid_from: Mapped[dt.date | None] = mapped_column(Date)
     id_valid_to: Mapped[dt.date | None] = mapped_column(Date)
     id_long_term: Mapped[bool] = mapped_column(Boolean, default=False)
     id_country: Mapped[str | None] = mapped_column(String(64))
-    mobile: Mapped[str | None] = mapped_column(String(20))
+    mobile: Mapped[str | None] = mapped_column(EncryptedString("user_account.mobile"))
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    mobile_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     email: Mapped[str | None] = mapped_column(String(120))
 
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -60,6 +65,10 @@ class User(Timestamped, Base):
     # wrong security answers in a row, and the recovery lock they lead to
     recover_failures: Mapped[int] = mapped_column(Integer, default=0)
     recover_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # second factor (kjgl.totp): the authenticator's key, sealed, and the last
+    # time step a code was accepted for, so a code is never taken twice
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString("user_account.totp_secret"))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
@@ -75,6 +84,10 @@ class User(Timestamped, Base):
         return STATUSES.get(self.status, self.status)
 
 
+index_on_set(User.id_number, "id_number_hash", "id_number")
+index_on_set(User.mobile, "mobile_hash", "mobile")
+
+
 class UnknownAccountLogin(Base):
     """Failed logins for account names that do not exist, counted like a real
     account's so the login page answers the same for both."""
@@ -83,3 +96,5 @@ class UnknownAccountLogin(Base):
     account: Mapped[str] = mapped_column(String(30), primary_key=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # stale rows (no lock in force, last failure older than the lock period) are purged
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)

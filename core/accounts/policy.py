@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pyramid.settings import asbool
+
 DEFAULTS = {
     "kjgl.lockout_attempts": 5,
     "kjgl.lockout_minutes": 30,
@@ -47,3 +49,11 @@ def session_max_age(settings) -> int:
 
 def session_timeout(settings) -> int:
     return _int(settings, "kjgl.session_timeout")
+
+
+# the kinds that need a second factor when the deployment switches it on
+SECOND_FACTOR_KINDS = frozenset({"admin", "security_admin", "audit_admin", "agency"})
+
+
+def second_factor_required(user, settings) -> bool:
+    return asbool(settings.get("kjgl.totp", False)) and user.kind in SECOND_FACTOR_KINDS

@@ -16,8 +16,8 @@ from ..messaging import sms_codes
 from . import recovery_schemas as forms
 from .models import User
 from .security_questions import answers_match, decoy_questions, has_questions, questions_of
-from . import policy
-from .services import find_by_account, password_errors, set_password
+from . import lockout, policy
+from .services import find_by_account, find_by_account_and_mobile, password_errors, set_password
 
 SMS_PURPOSE = "recover"
 SMS_STATE = "recover.sms"
@@ -90,8 +90,8 @@ def start_sms(request, raw) -> str:
         errors["captcha"] = message
     if errors:
         raise RecoveryRefused(errors)
-    user = find_by_account(request.dbsession, data["account"])
-    if user is None or user.mobile != data["mobile"]:
+    user = find_by_account_and_mobile(request.dbsession, data["account"], data["mobile"])
+    if user is None:
         _failed(request, "sms", data["account"], "账号与手机号码不匹配")
         raise RecoveryRefused({"form": NO_MATCH})
     try:
@@ -172,16 +172,16 @@ def answer_questions(request, raw) -> User:
     if not answers_match(user if real else None, [data["answer1"], data["answer2"], data["answer3"]]):
         _failed(request, "questions", account, "密保问题答案不正确")
         if real:
-            user.recover_failures = (user.recover_failures or 0) + 1
-            locked = user.recover_failures >= MAX_WRONG_ANSWERS
-            if locked:
-                user.recover_failures = 0
-                user.recover_locked_until = now + LOCK_FOR
+            counted = lockout.count_failure(request.dbsession, lockout.RECOVERY, user.id, now=now,
+                                            limit=MAX_WRONG_ANSWERS, period=LOCK_FOR)
+            locked = counted.locked_until is not None
         else:
             state = dict(state, wrong=state.get("wrong", 0) + 1)
             request.session[QUESTIONS_STATE] = state
             locked = state["wrong"] >= MAX_WRONG_ANSWERS
         raise RecoveryRefused({"form": LOCKED if locked else WRONG_ANSWERS})
+    if lockout.clear(request.dbsession, lockout.RECOVERY, user.id, now=now) is not None:
+        raise RecoveryRefused({"form": LOCKED})  # locked meanwhile by concurrent wrong answers
     _refuse_reused(request, user, data["password"])
     _done(request, user, data["password"], "questions")
     request.session.pop(QUESTIONS_STATE, None)

@@ -7,8 +7,9 @@ import math
 from sqlalchemy import func, select
 
 from ..audit.localtime import show
+from ..crypto import blind_index
 from ..db import utcnow
-from . import policy
+from . import lockout, policy
 from .models import UnknownAccountLogin, User
 from .passwords import hash_password, needs_rehash, verify_password
 
@@ -31,53 +32,76 @@ def find_by_account(dbsession, account: str) -> User | None:
     return dbsession.scalars(select(User).where(func.lower(User.account) == account.lower())).first()
 
 
+def find_by_account_and_mobile(dbsession, account: str, mobile: str) -> User | None:
+    """Recovery by the registered mobile (通过手机找回): the sealed mobile is
+    matched through its keyed hash."""
+    return dbsession.scalars(select(User).where(func.lower(User.account) == account.lower(),
+                                                User.mobile_hash == blind_index(mobile, "mobile"))).first()
+
+
+def find_by_id_number(dbsession, id_type: str, id_number: str) -> list[User]:
+    """The accounts registered with this ID (seed 000: a re-registered user
+    is matched to their history by 证件类型 + 证件号码), through the keyed hash."""
+    return list(dbsession.scalars(select(User).where(
+        User.id_type == id_type, User.id_number_hash == blind_index(id_number.strip().upper(), "id_number"))
+        .order_by(User.id)))
+
+
 def account_taken(dbsession, account: str) -> bool:
     return find_by_account(dbsession, account) is not None
 
 
-def _failure_counter(dbsession, user: User | None, account: str):
-    """The row counting failed logins: the user's own, or for an unknown
-    account name a stand-in row, so both answer alike."""
+def _unknown_key(account: str) -> str:
+    return account.lower()[:30]
+
+
+def _lock_in_force(dbsession, user: User | None, account: str) -> dt.datetime | None:
+    """The lock of the account, or for an unknown account name of its
+    stand-in row, so both answer alike."""
     if user is not None:
-        return user
-    key = account.lower()[:30]
-    row = dbsession.get(UnknownAccountLogin, key)
-    if row is None:
-        row = UnknownAccountLogin(account=key, failed_logins=0)
-        dbsession.add(row)
-    return row
+        return user.locked_until
+    row = dbsession.get(UnknownAccountLogin, _unknown_key(account))
+    return row.locked_until if row is not None else None
 
 
 def authenticate(dbsession, account: str, password: str, settings=None) -> User:
     """The user, or :class:`LoginRefused` (:class:`AccountLocked` while locked)
-    with the message for the page. Failures are counted in the database, so
-    the lock holds across app processes."""
+    with the message for the page. Failures are counted in the database by
+    one atomic statement each (:mod:`.lockout`), so the lock holds across app
+    processes and concurrent failures cannot get past the limit."""
     settings = settings or {}
     now = utcnow()
     user = find_by_account(dbsession, account)
-    counter = _failure_counter(dbsession, user, account)
-    if counter.locked_until is not None:
-        if counter.locked_until > now:
-            raise AccountLocked(counter.locked_until)
-        counter.locked_until = None
-        counter.failed_logins = 0
+    locked_until = _lock_in_force(dbsession, user, account)
+    if locked_until is not None and locked_until > now:
+        raise AccountLocked(locked_until)
     if user is None or not verify_password(user.password_hash, password):
-        counter.failed_logins = (counter.failed_logins or 0) + 1
-        attempts = policy.lockout_attempts(settings)
-        if counter.failed_logins >= attempts:
-            counter.failed_logins = 0
-            # whole seconds, so the time on the page is exactly when it ends
-            counter.locked_until = (now + policy.lockout_period(settings)).replace(microsecond=0)
-            raise AccountLocked(counter.locked_until)
-        raise LoginRefused(f"{WRONG_PASSWORD}，还可尝试{attempts - counter.failed_logins}次")
-    user.failed_logins = 0
+        attempts, period = policy.lockout_attempts(settings), policy.lockout_period(settings)
+        if user is not None:
+            counted = lockout.count_failure(dbsession, lockout.LOGINS, user.id, now=now, limit=attempts,
+                                            period=period)
+        else:
+            counted = lockout.count_failure(dbsession, lockout.UNKNOWN_LOGINS, _unknown_key(account), now=now,
+                                            limit=attempts, period=period)
+        # on every failure, known account or not, so the time taken tells nothing
+        lockout.purge_unknown(dbsession, now=now, period=period)
+        if counted.locked_until is not None:
+            raise AccountLocked(counted.locked_until)
+        raise LoginRefused(f"{WRONG_PASSWORD}，还可尝试{attempts - counted.failures}次")
+    # with a second factor (kjgl.totp) the count goes on until the code is right
+    # too, so logging in again buys no more guesses at the code
+    if not policy.second_factor_required(user, settings):
+        locked_until = lockout.clear(dbsession, lockout.LOGINS, user.id, now=now)
+        if locked_until is not None:
+            raise AccountLocked(locked_until)
     if user.status == "disabled":
         if user.kind == "individual":
             raise LoginRefused("您的账号已被禁用，请联系本单位法人用户（单位管理员）启用")
         raise LoginRefused("您的账号已被禁用，请联系系统管理员")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = now
+    if not policy.second_factor_required(user, settings):
+        user.last_login_at = now  # else when the code is accepted (totp_views)
     if password_expired(user, settings, now):
         user.must_change_password = True
     return user

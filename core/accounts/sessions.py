@@ -8,7 +8,7 @@ import time
 from pyramid.events import NewRequest
 
 from ..security import SESSION_USER_KEY
-from . import policy
+from . import policy, totp
 
 LOGIN_AT_KEY = "login_at"
 
@@ -21,6 +21,9 @@ def end_old_session(event) -> None:
     request = event.request
     session = request.session
     if session.get(SESSION_USER_KEY) is None:
+        return
+    if totp.pending_expired(session):
+        session.invalidate()  # the second factor was not given in time
         return
     login_at = session.get(LOGIN_AT_KEY)
     if not isinstance(login_at, int):

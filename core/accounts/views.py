@@ -9,7 +9,7 @@ from ..audit.services import record
 from ..forms import form_values
 from ..layout import flash
 from ..security import local_path
-from . import policy, services
+from . import policy, services, totp
 from .passwords import verify_password
 from .schemas import CHANGE_PASSWORD, LOGIN
 from .sessions import LOGIN_AT_KEY, stamp_login
@@ -43,15 +43,27 @@ def login(request):
             else:
                 headers = remember(request, user.id)
                 stamp_login(request)
+                if policy.second_factor_required(user, settings):
+                    # not logged in yet: the session holds the TOTP pages alone
+                    totp.begin(request, local_path(request.params.get("next")))
+                    record(request.dbsession, request, "login", user=user, object_type="user",
+                           object_id=user.id, second_factor="待验证")
+                    return HTTPSeeOther(request.route_url("login.totp"), headers=headers)
                 record(request.dbsession, request, "login", user=user, object_type="user", object_id=user.id)
-                days = services.days_until_expiry_warning(user, settings)
-                if days is not None and not user.must_change_password:
-                    flash(request, f"您的密码将于{days}天后过期，请及时修改密码")
-                target = local_path(request.params.get("next")) if not user.must_change_password else None
-                return HTTPSeeOther(target or request.route_url(services.home_route(user)), headers=headers)
+                return landing(request, user, request.params.get("next"), headers)
     return {"page_title": "用户登录", "values": values, "errors": errors, "schema": LOGIN,
             "captcha_on": request.registry.settings["kjgl.captcha"],
             "next": request.params.get("next", "")}
+
+
+def landing(request, user, next_path, headers):
+    """Where a completed login goes: the page asked for, or the user's home
+    (the password page while it must be changed)."""
+    days = services.days_until_expiry_warning(user, request.registry.settings)
+    if days is not None and not user.must_change_password:
+        flash(request, f"您的密码将于{days}天后过期，请及时修改密码")
+    target = local_path(next_path) if not user.must_change_password else None
+    return HTTPSeeOther(target or request.route_url(services.home_route(user)), headers=headers)
 
 
 @view_config(route_name="logout", request_method="POST", permission="core:public")

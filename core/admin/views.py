@@ -11,15 +11,19 @@ from ..accounts.models import User
 from ..accounts.services import account_taken
 from ..agencies.services import by_code
 from ..audit.localtime import show as show_time
-from ..audit.services import record
+from ..audit.services import changes, record, snapshot
 from ..forms import form_values
 from ..layout import flash
 from ..pagination import paginate
+from ..reveal import reveal
 from . import services
 from .agency_tree import full_names, tree_options
 from .schemas import BY_EMAIL, RESET, SHOW_ONCE, staff_schema
 
 PAGE_SIZE = 15
+# what the audit log keeps of a created staff account (personal values masked)
+STAFF_FIELDS = ("account", "name", "mobile", "email", "status")
+STAFF_MASKS = {"mobile": masking.mobile, "email": masking.email}
 
 
 def _staff_or_404(request) -> User:
@@ -95,7 +99,9 @@ def staff_new(request):
             else:
                 agency_name = full_names(request.dbsession, [agency])[agency.id]
                 record(request.dbsession, request, "staff_create", object_type="user", object_id=user.id,
-                       created_account=user.account, agency=agency.name, delivery=data["delivery"])
+                       created_account=user.account, agency=agency.name, delivery=data["delivery"],
+                       changes=changes({}, {**snapshot(user, STAFF_FIELDS), "agency": agency.name},
+                                       masks=STAFF_MASKS))
                 if data["delivery"] == BY_EMAIL:
                     _mail_password(request, user, password, agency_name, reset=False)
                     flash(request, f"已创建主管部门用户 {user.account}，初始密码已发送至 {masking.email(user.email)}")
@@ -108,6 +114,7 @@ def staff_new(request):
 @view_config(route_name="admin.staff.detail", renderer="kjgl.core:templates/admin/staff_detail.pt",
              permission="core:admin:manage", request_method="GET")
 def staff_detail(request):
+    """Mobile and e-mail masked; ``?full=1`` shows them and is audited."""
     user = _staff_or_404(request)
     return _detail(request, user, {}, {"delivery": SHOW_ONCE})
 
@@ -115,7 +122,9 @@ def staff_detail(request):
 def _detail(request, user, errors, values):
     return {"page_title": "主管部门用户详情", "staff": user,
             "agency_name": full_names(request.dbsession, [user.agency]).get(user.agency_id, ""),
-            "schema": RESET, "errors": errors, "values": values, "show_time": show_time}
+            "schema": RESET, "errors": errors, "values": values, "show_time": show_time, "mask": masking,
+            **reveal(request, "admin.staff.detail", id=user.id, object_type="user", object_id=user.id,
+                     fields=["mobile", "email"], note="手机号码和电子邮箱")}
 
 
 @view_config(route_name="admin.staff.status", permission="core:admin:manage", request_method="POST")
@@ -125,10 +134,11 @@ def staff_status(request):
     if wanted not in STAFF_STATUSES:
         flash(request, "无效的操作")
         return HTTPSeeOther(request.route_url("admin.staff.detail", id=user.id))
+    before = snapshot(user, ("status",))
     if services.set_status(user, wanted):
         event = "user_enable" if wanted == "active" else "user_disable"
         record(request.dbsession, request, event, object_type="user", object_id=user.id,
-               target_account=user.account)
+               target_account=user.account, changes=changes(before, snapshot(user, ("status",))))
         flash(request, f"已{'启用' if wanted == 'active' else '禁用'}用户 {user.account}")
     back = request.POST.get("back", "")
     list_path = request.route_path("admin.staff")

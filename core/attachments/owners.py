@@ -10,8 +10,10 @@ record is; each owner type registers its rules with
   current user may add or delete files now, otherwise why not (403 not
   theirs, 409 the document is locked, with the message to show).
 
-Platform admins may view every attachment; nobody may touch files of an
-owner type without rules.
+Only the owner type's rules grant access: the system, security and audit
+admins have no business reading applicants' files (their duties are staff,
+accounts and the audit log) and get "not found" like anybody else outside
+the rules. Nobody may touch files of an owner type without rules.
 """
 from __future__ import annotations
 
@@ -48,8 +50,6 @@ def may_view(request, owner_type: str, owner_id: int) -> bool:
     user = request.identity
     if user is None:
         return False
-    if user.kind == "admin":
-        return True
     rules = rules_for(request, owner_type)
     return rules is not None and bool(rules.can_view(request, owner_id))
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pyramid.settings import asbool
 from sqlalchemy import select
 
-from ..audit.services import record
+from ..audit.services import changes, record
 from . import filetypes
 from .filenames import sanitize
 from .models import Attachment, human_size
@@ -177,7 +177,8 @@ def save_uploads(request, owner_type: str, owner_id: int, slots) -> tuple[list[A
             stored.append(attachment)
             record(request.dbsession, request, "attachment_upload", object_type=owner_type,
                    object_id=owner_id, slot=slot.name, attachment_id=attachment.id,
-                   filename=attachment.filename, size=attachment.size, sha256=attachment.sha256)
+                   filename=attachment.filename, size=attachment.size, sha256=attachment.sha256,
+                   changes=changes({}, {"attachment": attachment.filename}))
         if messages:
             errors[slot.name] = "；".join(messages)
     return stored, errors

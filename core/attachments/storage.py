@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from typing import BinaryIO, Iterable, Protocol
+from typing import BinaryIO, Iterable, Iterator, Protocol
 
 KEY_RE = re.compile(r"^[0-9a-f]{32}$")
 
@@ -26,6 +26,13 @@ class Storage(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove the stored bytes; a missing key is not an error."""
+
+    def files(self) -> Iterator[tuple[str, bool, float]]:
+        """(key, partial, mtime) of every stored file, and of every unfinished
+        write (``partial``: a ``.part`` left by a crash), for the sweep."""
+
+    def delete_partial(self, key: str) -> None:
+        """Remove the unfinished write of ``key``."""
 
 
 class DirectoryStorage:
@@ -59,6 +66,27 @@ class DirectoryStorage:
     def delete(self, key: str) -> None:
         try:
             os.remove(self._path(key))
+        except FileNotFoundError:
+            pass
+
+    def files(self) -> Iterator[tuple[str, bool, float]]:
+        if not os.path.isdir(self.root):
+            return
+        for folder in os.scandir(self.root):
+            if not folder.is_dir(follow_symlinks=False) or len(folder.name) != 2:
+                continue
+            for entry in os.scandir(folder.path):
+                partial = entry.name.endswith(".part")
+                key = entry.name[:-len(".part")] if partial else entry.name
+                if KEY_RE.match(key) and key[:2] == folder.name and entry.is_file(follow_symlinks=False):
+                    try:
+                        yield key, partial, entry.stat(follow_symlinks=False).st_mtime
+                    except FileNotFoundError:  # removed meanwhile
+                        continue
+
+    def delete_partial(self, key: str) -> None:
+        try:
+            os.remove(self._path(key) + ".part")
         except FileNotFoundError:
             pass
 

@@ -1,5 +1,5 @@
 """The audit log: :func:`services.record` for every security event and
-business decision, chained by SHA-256 hashes (:mod:`.chain`; ``kjgl audit
+business decision, chained by keyed hashes (HMAC-SHA256, :mod:`.chain`; ``kjgl audit
 verify`` / ``kjgl audit purge``), and the read-only log page with its Excel
 export (:mod:`.export`).
 

@@ -1,9 +1,13 @@
 """The tamper-evident audit chain.
 
-Each record's ``hash`` is SHA-256 over a canonical serialisation of its
-fields and ``prev_hash``, the hash of the record before it in id order. A
-changed field no longer matches its hash; a deleted or inserted record breaks
-the next record's ``prev_hash``. :func:`purge` removes old records from the
+Each record's ``hash`` is HMAC-SHA256, under the deployment's
+``kjgl.audit_key``, of a canonical serialisation of its fields and
+``prev_hash``, the hash of the record before it in id order. A changed field
+no longer matches its hash; a deleted or inserted record breaks the next
+record's ``prev_hash``. Because the hash is keyed, someone who can write to
+the database but does not hold the key cannot recompute the chain after an
+edit. The key is per process (:func:`configure`, called by
+``settings.normalise``), like the data keys of :mod:`kjgl.core.crypto`. :func:`purge` removes old records from the
 front of the chain and keeps an :class:`AuditAnchor` with the last purged
 hash, so the chain still verifies from there.
 
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import itertools
 import json
 from dataclasses import dataclass
@@ -35,8 +40,20 @@ def canonical(row: AuditEvent) -> bytes:
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+_key: bytes | None = None
+
+
+def configure(key: str) -> None:
+    """Set the chain's HMAC key (``kjgl.audit_key``). Changing it breaks
+    verification of every record sealed under the old key."""
+    global _key
+    _key = key.encode("utf-8")
+
+
 def digest(row: AuditEvent) -> str:
-    return hashlib.sha256(canonical(row)).hexdigest()
+    if _key is None:
+        raise RuntimeError("kjgl.audit_key is not configured (kjgl.core.settings.normalise sets it)")
+    return hmac.new(_key, canonical(row), hashlib.sha256).hexdigest()
 
 
 def _anchor_hash(dbsession) -> str | None:

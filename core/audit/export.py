@@ -5,18 +5,16 @@ from __future__ import annotations
 import tempfile
 
 from pyramid.renderers import render_to_response
-from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 
 from ..accounts.models import KINDS
-from ..attachments.filenames import content_disposition
 from ..db import utcnow
+from ..documents import services as documents
+from ..documents.services import XLSX
 from ..exports.xlsx_builder import Column, write_rows
 from . import REGISTRY_KEY, services
 from .localtime import to_local
 from .views import audit_log, filters_of
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 COLUMNS = (
     Column("at", "时间", "datetime"),
@@ -56,14 +54,12 @@ def audit_export(request):
     object_types = services.object_type_titles(request.registry["kjgl.modules"], filters.get("object_type"))
     spool = tempfile.TemporaryFile()
     count = write_rows(spool, COLUMNS, _rows(request, stmt, object_types), "审计日志")
-    size = spool.tell()
     spool.seek(0)
     shown = {k: ("成功" if v else "失败") if k == "success" else v
              for k, v in filters.items() if v is not None and v != ""}
     services.record(request.dbsession, request, "audit_export", filters=shown, rows=count,
                     columns=[c.header for c in COLUMNS])
-    response = Response(app_iter=FileIter(spool), content_type=XLSX, content_length=size)
     stamp = to_local(utcnow()).strftime("%Y%m%d%H%M")
-    response.headers["Content-Disposition"] = content_disposition(f"审计日志-{stamp}.xlsx")
-    response.cache_control = "private, no-store"
-    return response
+    with spool:
+        return documents.export(request, spool, kind="audit_excel", content_type=XLSX,
+                                filename=f"审计日志-{stamp}.xlsx")

@@ -16,6 +16,10 @@ EVENTS = {
     "login": "登录成功",
     "login_failed": "登录失败",
     "account_unlock": "解除账号锁定",
+    "totp_enrolled": "绑定动态口令（双因素认证）",
+    "totp_ok": "动态口令验证通过",
+    "totp_failed": "动态口令验证失败",
+    "totp_reset": "重置动态口令",
     "logout": "退出登录",
     "register": "用户注册",
     "password_change": "修改密码",
@@ -30,6 +34,10 @@ EVENTS = {
     "staff_create": "创建主管部门用户",
     "attachment_upload": "上传附件",
     "attachment_delete": "删除附件",
+    "integrity_failure": "文件完整性校验失败",
+    "document_generate": "生成文档",
+    "document_download": "下载已生成文档",
+    "storage_sweep": "清理存储文件",
     "batch_open": "开启填报批次",
     "batch_close": "关闭填报批次",
     "filing_save": "暂存填报记录",
@@ -38,8 +46,10 @@ EVENTS = {
     "filing_review": "审核填报记录",
     "filing_export_word": "导出Word文档",
     "filing_export_excel": "导出Excel列表",
+    "filing_export_excel_full": "导出Excel列表（完整联系方式，未脱敏）",
     "audit_export": "导出审计日志",
     "audit_purge": "清理过期审计日志",
+    "keys_rotate": "轮换数据加密密钥",
     "pii_view": "查看完整个人信息",
     "profile_change": "修改个人信息",
 }
@@ -70,23 +80,32 @@ def record(dbsession, request, event: str, *, user=None, object_type: str | None
     return row
 
 
-def changes(before: dict, after: dict, *, masks: dict | None = None) -> dict:
+def changes(before: dict, after: dict, *, masks: dict | None = None, limit: int | None = None) -> dict:
     """``{field: [old, new]}`` for each field whose value differs, for an
     event's ``changes`` detail. Values are compared and shown as text;
     ``masks`` maps a field to the masking function its values pass through
-    (a mobile or ID number is logged masked, see :mod:`kjgl.core.masking`)."""
+    (a mobile or ID number is logged masked, see :mod:`kjgl.core.masking`);
+    with ``limit`` a longer value is cut to that many characters."""
     masks = masks or {}
 
     def text(value):
         return "" if value is None else str(value)
+
+    def cut(value):
+        return value if limit is None or len(value) <= limit else f"{value[:limit]}…（共{len(value)}字）"
 
     result = {}
     for key in dict.fromkeys([*before, *after]):
         old, new = text(before.get(key)), text(after.get(key))
         if old != new:
             show = masks.get(key, lambda v: v)
-            result[key] = [show(old), show(new)]
+            result[key] = [cut(show(old)), cut(show(new))]
     return result
+
+
+def snapshot(obj, names) -> dict:
+    """The attributes ``names`` of ``obj``, the before or after of :func:`changes`."""
+    return {name: getattr(obj, name) for name in names}
 
 
 # Chinese titles of what events point at and of the detail keys the core writes
@@ -94,6 +113,7 @@ OBJECT_TYPES = {
     "user": "用户",
     "organisation": "单位",
     "attachment": "附件",
+    "generated_document": "生成文档",
     "agency": "主管部门",
     "grant": "模块授权",
     "review_batch": "填报批次",
@@ -101,6 +121,16 @@ OBJECT_TYPES = {
 DETAIL_TITLES = {
     "account": "账号",
     "reason": "原因",
+    "second_factor": "双因素认证",
+    "sha256": "SHA-256",
+    "expected_sha256": "记录的SHA-256",
+    "kind": "文档类型",
+    "size": "大小（字节）",
+    "source_type": "来源对象类型",
+    "source_id": "来源对象编号",
+    "found_sha256": "实际SHA-256",
+    "expected_size": "记录的大小",
+    "found_size": "实际大小",
     "created_account": "新建账号",
     "target_account": "目标账号",
     "agency": "主管部门",
@@ -115,8 +145,14 @@ DETAIL_TITLES = {
     "rows": "行数",
     "columns": "列",
     "fields": "查看字段",
+    "masked": "脱敏字段",
     "before": "截止日期",
     "purged": "清理条数",
+    "key": "当前密钥",
+    "resealed": "重新加密",
+    "sealed": "明文加密",
+    "current": "无需处理",
+    "hashes": "重算检索哈希",
 }
 
 
@@ -132,11 +168,23 @@ FIELD_TITLES = {
     "bank_account_no": "银行账户",
     "legal_rep_id_number": "法定代表人证件号码", "legal_rep_mobile": "法定代表人手机号码",
     "id_number": "证件号码",
+    "account": "账号", "state": "状态", "step": "审核环节", "grade": "评价等级", "score": "评分",
+    "last_opinion": "审批意见", "year": "年度", "deadline": "截止日期", "attachment": "附件",
 }
+
+
+# field titles of a kind of object the core does not know (a plugin's filing
+# fields), by the events' ``object_type``: ``{object_type: {field: title}}``
+OBJECT_FIELD_TITLES: dict[str, dict[str, str]] = {}
+
+
+def add_field_titles(object_type: str, titles: dict[str, str]) -> None:
+    OBJECT_FIELD_TITLES.setdefault(object_type, {}).update(titles)
 
 
 def detail_items(row: AuditEvent) -> list[tuple[str, str]]:
     """The detail JSON as (title, text) pairs for display."""
+    titles = {**FIELD_TITLES, **OBJECT_FIELD_TITLES.get(row.object_type or "", {})}
     try:
         detail = json.loads(row.detail or "{}")
     except ValueError:
@@ -146,10 +194,10 @@ def detail_items(row: AuditEvent) -> list[tuple[str, str]]:
     items = []
     for key, value in detail.items():
         if isinstance(value, dict):  # changes {field: [old, new]} or export filters {name: value}
-            value = "，".join(f"{FIELD_TITLES.get(k, k)} {v[0] or '空'} → {v[1] or '空'}"
+            value = "，".join(f"{titles.get(k, k)} {v[0] or '空'} → {v[1] or '空'}"
                              if isinstance(v, list) and len(v) == 2 else f"{k}={v}" for k, v in value.items())
         elif isinstance(value, (list, tuple)):
-            value = "、".join(FIELD_TITLES.get(v, str(v)) if key == "fields" else str(v) for v in value)
+            value = "、".join(titles.get(v, str(v)) if key == "fields" else str(v) for v in value)
         items.append((DETAIL_TITLES.get(key, key), "" if value is None else str(value)))
     return items
 

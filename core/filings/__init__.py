@@ -17,6 +17,7 @@ def agency_at_level(*levels):
 
 def include_filing(config, filing: FilingType, prefix: str):
     """Register a filing's routes, views, permissions and attachment rules."""
+    from ..audit.services import add_field_titles
     from . import access, review_views, views
 
     filings = config.registry.setdefault(REGISTRY_KEY, {})
@@ -26,6 +27,9 @@ def include_filing(config, filing: FilingType, prefix: str):
     k = filing.module_key
     config.add_permission_rule(f"{k}:review:decide", kind_is("agency"))
     config.add_permission_rule(f"{k}:batch:manage", agency_at_level("city", "national"))
+    # 导出完整联系方式: the city bureau, which concludes the review and contacts the carriers
+    config.add_permission_rule(f"{k}:export:full", agency_at_level("city"))
+    add_field_titles(filing.owner_type, {f.name: f.label for f in filing.fields})
     config.add_attachment_owner(filing.owner_type, access.attachment_viewer(filing), access.attachment_changer(filing))
     views.register(config, filing, prefix)
     review_views.register(config, filing, prefix)

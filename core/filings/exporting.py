@@ -1,43 +1,56 @@
-"""Word and Excel responses of a filing, over the shared builders in core/exports."""
+"""Word and Excel responses of a filing, over the shared builders in core/exports;
+each is kept as a generated document and served verified (core/documents)."""
 from __future__ import annotations
 
 import tempfile
 
-from pyramid.response import FileIter, Response
+from pyramid.response import Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from .. import masking
 from ..attachments import services as attachments
-from ..attachments.filenames import content_disposition
 from ..audit.localtime import to_local
 from ..db import utcnow
+from ..documents import services as documents
+from ..documents.services import DOCX, XLSX
 from ..exports.docx_builder import filing_document
 from ..exports.xlsx_builder import submission_columns, submission_row, write_rows
 from ..review.models import ReviewEvent, Submission
 from . import services
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-def word_response(request, filing, sub: Submission) -> Response:
+def word_response(request, filing, sub: Submission, full: bool = True) -> Response:
+    """The record as a Word document: the applicant's own copy in full, a
+    reviewer's copy (``full=False``) with personal fields masked."""
     row = services.content(request.dbsession, filing, sub)
     data = services.typed(filing, row.data)
+    if not full:
+        data = masked(filing, data)
     org = sub.organisation
     body = filing_document(
         filing, data, year=sub.batch.year, organisation_name=org.name, credit_code=org.credit_code,
         attachments=attachments.files_for(request.dbsession, filing.owner_type, sub.id),
         state_title=sub.state_title, generated_at=to_local(utcnow()),
     )
-    response = Response(body=body, content_type=DOCX)
-    response.headers["Content-Disposition"] = content_disposition(
-        f"{filing.document_title.format(year=sub.batch.year)}-{sub.title}.docx")
-    response.cache_control = "private, no-store"
-    return response
+    return documents.export(request, body, kind="filing_word", content_type=DOCX,
+                            filename=f"{filing.document_title.format(year=sub.batch.year)}-{sub.title}.docx",
+                            object_type=filing.owner_type, object_id=sub.id)
 
 
-def _rows(request, filing, stmt):
-    """One row per record, read 500 at a time (bounded memory for long lists)."""
+def masked(filing, data: dict) -> dict:
+    """``data`` with every personal field (by its kind) masked."""
+    return {**data, **{f.name: masking.field_value(f, data.get(f.name))
+                       for f in filing.fields if masking.is_personal(f)}}
+
+
+def personal_fields(filing) -> list[str]:
+    return [f.name for f in filing.fields if masking.is_personal(f)]
+
+
+def _rows(request, filing, stmt, full: bool):
+    """One row per record, read 500 at a time (bounded memory for long lists);
+    personal fields masked unless ``full``."""
     db = request.dbsession
     model = filing.model
     ids = list(db.scalars(stmt.with_only_columns(Submission.id)))  # keeps the list's order
@@ -56,17 +69,18 @@ def _rows(request, filing, stmt):
             events.setdefault(event.submission_id, []).append(event)
         for sid in chunk:
             serial += 1
-            yield submission_row(serial, subs[sid], services.typed(filing, contents.get(sid) or {}), filing,
+            data = services.typed(filing, contents.get(sid) or {})
+            yield submission_row(serial, subs[sid], data if full else masked(filing, data), filing,
                                  events=events.get(sid, []), to_local=to_local)
 
 
-def xlsx_response(request, filing, stmt) -> tuple[Response, int]:
-    """The filtered list as a workbook, and how many rows it holds."""
+def xlsx_response(request, filing, stmt, full: bool = False) -> tuple[Response, int]:
+    """The filtered list as a workbook (personal fields masked unless
+    ``full``), and how many rows it holds."""
     spool = tempfile.TemporaryFile()
-    count = write_rows(spool, submission_columns(filing), _rows(request, filing, stmt), filing.title)
-    size = spool.tell()
+    count = write_rows(spool, submission_columns(filing), _rows(request, filing, stmt, full), filing.title)
     spool.seek(0)
-    response = Response(app_iter=FileIter(spool), content_type=XLSX, content_length=size)
-    response.headers["Content-Disposition"] = content_disposition(f"{filing.title}-导出.xlsx")
-    response.cache_control = "private, no-store"
+    with spool:
+        response = documents.export(request, spool, kind="filing_excel", content_type=XLSX,
+                                    filename=f"{filing.title}-导出.xlsx", object_type=filing.owner_type)
     return response, count

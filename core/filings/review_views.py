@@ -9,18 +9,20 @@ from decimal import Decimal
 from pyramid.httpexceptions import HTTPSeeOther
 from sqlalchemy import select
 
+from .. import masking
 from ..agencies.models import Agency
 from ..attachments import services as attachments
-from ..audit.services import record
+from ..audit.services import changes, record, snapshot
 from ..errors import refusal
 from ..forms import Field, Schema
 from ..layout import flash
 from ..pagination import paginate
+from ..reveal import reveal
 from ..review import services as review
 from ..review.models import STATES, Batch, Submission
 from . import services
 from .access import reviewer_record
-from .exporting import word_response, xlsx_response
+from .exporting import personal_fields, word_response, xlsx_response
 from .views import _bind
 
 REVIEW_STATES = {k: v for k, v in STATES.items() if k != "draft"}
@@ -64,15 +66,28 @@ def review_list(request, filing):
         "page_title": f"{filing.title} — 审核", "filing": filing, "page": page, "filters": filters,
         "states": REVIEW_STATES, "years": years, "districts": _districts(request),
         "can_decide": {s.id: review.can_decide(request.dbsession, chain, s, request.identity) for s in page.items},
-        "chain": chain,
+        "chain": chain, "may_export_full": request.has_permission(f"{filing.module_key}:export:full"),
     }
 
 
+FULL_EXPORT = "full"  # the query parameter of 导出完整联系方式
+
+
 def review_export(request, filing):
+    """The filtered list; personal fields masked unless the reviewer may and
+    did ask for full values — an unmasked export is audited as such."""
     stmt, filters = filtered(request, filing)
-    response, count = xlsx_response(request, filing, stmt)
-    record(request.dbsession, request, "filing_export_excel", object_type=filing.owner_type,
-           filters={k: v for k, v in filters.items() if v}, rows=count, columns="all")
+    full = request.GET.get(FULL_EXPORT) == "1"
+    if full and not request.has_permission(f"{filing.module_key}:export:full"):
+        return refusal(request, "您无权导出完整联系方式，请取消勾选“导出完整联系方式”后再导出", 403)
+    response, count = xlsx_response(request, filing, stmt, full=full)
+    detail = {"filters": {k: v for k, v in filters.items() if v}, "rows": count, "columns": "all"}
+    if full:
+        record(request.dbsession, request, "filing_export_excel_full", object_type=filing.owner_type,
+               fields=personal_fields(filing), **detail)
+    else:
+        record(request.dbsession, request, "filing_export_excel", object_type=filing.owner_type,
+               masked=personal_fields(filing), **detail)
     return response
 
 
@@ -83,6 +98,10 @@ DECISION = Schema(
     Field("score", "评分", kind="decimal", required=False, min_value=Decimal(0), max_value=Decimal(100)),
     Field("version", "版本", kind="int", required=True),
 )
+
+
+# what a decision changes on the record (初审 / 评价)
+DECIDED = ("state", "step", "grade", "score", "last_opinion")
 
 
 def _detail(request, filing, sub, errors=None, values=None, message=""):
@@ -96,6 +115,9 @@ def _detail(request, filing, sub, errors=None, values=None, message=""):
         "history": review.history(request.dbsession, sub), "chain": chain, "step": step,
         "can_decide": review.can_decide(request.dbsession, chain, sub, request.identity),
         "errors": errors or {}, "values": values or {}, "message": message, "editable": False,
+        "mask_field": masking.field_value,
+        **reveal(request, f"{filing.module_key}.review.detail", id=sub.id, object_type=filing.owner_type,
+                 object_id=sub.id, fields=personal_fields(filing), note="手机号码等个人信息"),
     }
 
 
@@ -113,6 +135,7 @@ def review_decide(request, filing):
     if result.errors:
         return _detail(request, filing, sub, result.errors, values, "请修改标红的内容")
     data = result.data
+    before = snapshot(sub, DECIDED)
     try:
         review.decide(request.dbsession, chain, sub, request.identity, decision=data["decision"],
                       opinion=data["opinion"] or "", expected_version=data["version"],
@@ -125,15 +148,19 @@ def review_decide(request, filing):
         return refusal(request, exc.message, 403)
     record(request.dbsession, request, "filing_review", object_type=filing.owner_type, object_id=sub.id,
            decision=data["decision"], step=sub.step, state=sub.state, grade=data["grade"],
-           score=str(data["score"]) if data["score"] is not None else None)
+           score=str(data["score"]) if data["score"] is not None else None,
+           changes=changes(before, snapshot(sub, DECIDED), limit=services.AUDIT_TEXT_LIMIT))
     flash(request, {"approve": "已审核通过", "return": "已退回申报单位"}[data["decision"]] +
           (f"，评价等级：{sub.grade}" if sub.grade else ""))
     return HTTPSeeOther(request.route_url(f"{filing.module_key}.review"))
 
 
 def review_word(request, filing):
+    """The reviewer's Word copy of a record: personal fields masked."""
     sub = reviewer_record(request, filing)
-    return word_response(request, filing, sub)
+    record(request.dbsession, request, "filing_export_word", object_type=filing.owner_type, object_id=sub.id,
+           masked=personal_fields(filing))
+    return word_response(request, filing, sub, full=False)
 
 
 BATCH = Schema(
@@ -149,8 +176,10 @@ def batches(request, filing):
         if action == "close":
             batch = request.dbsession.get(Batch, int(request.POST.get("batch_id", "0") or 0))
             if batch is not None and batch.module_key == filing.module_key:
+                before = snapshot(batch, ("status",))
                 batch.status = "closed"
-                record(request.dbsession, request, "batch_close", object_type="review_batch", object_id=batch.id)
+                record(request.dbsession, request, "batch_close", object_type="review_batch", object_id=batch.id,
+                       changes=changes(before, snapshot(batch, ("status",))))
                 flash(request, f"{batch.title}已关闭")
             return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
         result = BATCH.validate(request.POST)
@@ -166,7 +195,8 @@ def batches(request, filing):
                 errors[exc.field or "year"] = exc.message
             else:
                 record(request.dbsession, request, "batch_open", object_type="review_batch", object_id=batch.id,
-                       year=batch.year, deadline=batch.deadline.isoformat())
+                       year=batch.year, deadline=batch.deadline.isoformat(),
+                       changes=changes({}, snapshot(batch, ("year", "deadline", "status"))))
                 flash(request, f"已开放{batch.title}填报，截止{batch.deadline:%Y-%m-%d}")
                 return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
     rows = list(request.dbsession.scalars(select(Batch).where(Batch.module_key == filing.module_key)

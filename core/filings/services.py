@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from .. import masking
 from ..agencies.models import Agency
 from ..attachments import services as attachments
+from ..audit.services import changes
 from ..review import services as review
 from ..review.models import Batch, Submission
 from .types import FilingType
@@ -38,6 +40,17 @@ def serialise(filing: FilingType, data: dict) -> dict[str, str]:
         else:
             out[f.name] = str(value)
     return out
+
+
+# a long text is logged by its first characters (the record keeps the whole text)
+AUDIT_TEXT_LIMIT = 60
+
+
+def data_changes(filing: FilingType, before: dict | None, after: dict | None) -> dict:
+    """The stored values that differ, for the audit log: personal fields
+    masked by their kind, long texts cut."""
+    masks = {f.name: (lambda v, f=f: masking.field_value(f, v)) for f in filing.fields if masking.is_personal(f)}
+    return changes(before or {}, after or {}, masks=masks, limit=AUDIT_TEXT_LIMIT)
 
 
 def typed(filing: FilingType, stored: dict) -> dict:

@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping
 
 from ..attachments.services import Slot
 from ..forms import Field, Schema
+from .models import SEALED_KINDS, seal_fields
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class FilingType:
     prefill: Callable[[Any], dict] | None = None  # organisation -> initial values
     # content model (a plugin table with submission_id + data JSON), set by the plugin
     model: Any = None
+
+    def __post_init__(self):
+        if self.model is not None:  # personal data in the content JSON is stored sealed
+            seal_fields(self.model.__tablename__, (f.name for f in self.fields if f.kind in SEALED_KINDS))
 
     @property
     def fields(self) -> tuple[Field, ...]:

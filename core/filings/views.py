@@ -51,7 +51,8 @@ def new_view(request, filing):
     if request.method == "POST":
         sub, outcome = services.create(request, filing, request.POST)
         if outcome.ok:
-            record(request.dbsession, request, "filing_save", object_type=filing.owner_type, object_id=sub.id)
+            record(request.dbsession, request, "filing_save", object_type=filing.owner_type, object_id=sub.id,
+                   changes=services.data_changes(filing, {}, services.content(request.dbsession, filing, sub).data))
             # files chosen together with the first 暂存 are stored now that the record exists
             _, upload_errors = attachments.save_uploads(request, filing.owner_type, sub.id, filing.all_slots)
             flash(request, "已暂存" + ("，但部分附件未上传成功，请查看" if upload_errors else ""))
@@ -71,6 +72,7 @@ def edit_view(request, filing):
         return HTTPSeeOther(request.route_url(f"{filing.module_key}.view", id=sub.id))
     row = services.content(request.dbsession, filing, sub)
     if request.method == "POST":
+        before = dict(row.data or {})
         try:
             outcome = services.save(request, filing, sub, request.POST, _version(request))
         except review.ReviewError as exc:
@@ -79,7 +81,8 @@ def edit_view(request, filing):
             values["version"] = str(sub.version)
             return _form_page(request, filing, sub, values, {}, exc.message, status=exc.status)
         if outcome.ok:
-            record(request.dbsession, request, "filing_save", object_type=filing.owner_type, object_id=sub.id)
+            record(request.dbsession, request, "filing_save", object_type=filing.owner_type, object_id=sub.id,
+                   changes=services.data_changes(filing, before, row.data))
             flash(request, outcome.message)
             return HTTPSeeOther(request.route_url(f"{filing.module_key}.edit", id=sub.id))
         values = {k: v for k, v in request.POST.items() if isinstance(v, str)}
@@ -93,6 +96,8 @@ def edit_view(request, filing):
 def submit_view(request, filing):
     sub = applicant_record(request, filing)
     posted = {k: v for k, v in request.POST.items() if isinstance(v, str)}
+    row = services.content(request.dbsession, filing, sub)
+    before = {**(row.data or {}), "state": sub.state}
     try:
         if any(f.name in posted for f in filing.fields):
             # 提交 from the form: what is on the page is saved first
@@ -106,7 +111,8 @@ def submit_view(request, filing):
         row = services.content(request.dbsession, filing, sub)
         values = dict(row.data or {})
         return _form_page(request, filing, sub, values, outcome.errors, outcome.message)
-    record(request.dbsession, request, "filing_submit", object_type=filing.owner_type, object_id=sub.id)
+    record(request.dbsession, request, "filing_submit", object_type=filing.owner_type, object_id=sub.id,
+           changes=services.data_changes(filing, before, {**(row.data or {}), "state": sub.state}))
     flash(request, outcome.message)
     return HTTPSeeOther(request.route_url(f"{filing.module_key}.home"))
 
@@ -118,6 +124,7 @@ def _view_page(request, filing, sub, message=""):
         "data": services.typed(filing, row.data), "stored": row.data or {},
         "attachments": attachments.files_for(request.dbsession, filing.owner_type, sub.id),
         "history": review.history(request.dbsession, sub), "editable": False, "errors": {},
+        "full_ids": True,  # the applicant's own record
     }
 
 

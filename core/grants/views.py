@@ -9,7 +9,7 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from .. import masking
-from ..audit.services import record
+from ..audit.services import changes, record, snapshot
 from ..layout import flash
 from ..pagination import paginate
 from . import org_users
@@ -103,9 +103,11 @@ def change_status(request):
     if wanted not in ("active", "disabled"):
         request.session.flash("操作无效：请在用户列表中点击“启用”或“禁用”", ERROR_QUEUE)
         return HTTPSeeOther(_list_url(request, back))
+    before = snapshot(target, ("status",))
     if org_users.set_status(target, wanted):
         event = "user_enable" if wanted == "active" else "user_disable"
-        record(request.dbsession, request, event, object_type="user", object_id=target.id)
+        record(request.dbsession, request, event, object_type="user", object_id=target.id,
+               changes=changes(before, snapshot(target, ("status",))))
         flash(request, f"已{'启用' if wanted == 'active' else '禁用'}用户“{target.account}”"
               + ("" if wanted == "active" else "，该用户已无法登录系统"))
     else:

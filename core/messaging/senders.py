@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from ..masking import mobile as mask_mobile
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 class OutboxSms:
     def send(self, dbsession, mobile: str, text: str) -> None:
         dbsession.add(OutboxMessage(channel="sms", recipient=mobile, body=text))
-        log.info("SMS to %s kept in outbox", mobile)
+        log.info("SMS to %s kept in outbox", mask_mobile(mobile))
 
 
 class OutboxMail:

@@ -8,6 +8,7 @@ import secrets
 
 from sqlalchemy import select
 
+from ..crypto import blind_index
 from ..db import utcnow
 from .models import SmsCode
 
@@ -27,15 +28,16 @@ def _hash(secret: str, mobile: str, code: str) -> str:
 def issue(request, mobile: str, purpose: str) -> None:
     db = request.dbsession
     now = utcnow()
+    mobile_hash = blind_index(mobile, "mobile")
     last = db.scalars(
-        select(SmsCode).where(SmsCode.mobile == mobile, SmsCode.purpose == purpose)
+        select(SmsCode).where(SmsCode.mobile_hash == mobile_hash, SmsCode.purpose == purpose)
         .order_by(SmsCode.created_at.desc()).limit(1)
     ).first()
     if last is not None and now - last.created_at < RESEND_AFTER:
         raise SmsCodeError("短信验证码发送过于频繁，请60秒后再试")
     code = f"{secrets.randbelow(10**6):06d}"
     secret = request.registry.settings["kjgl.secret"]
-    db.add(SmsCode(mobile=mobile, purpose=purpose, code_hash=_hash(secret, mobile, code),
+    db.add(SmsCode(mobile_hash=mobile_hash, purpose=purpose, code_hash=_hash(secret, mobile, code),
                    expires_at=now + CODE_TTL))
     request.registry["kjgl.sms"].send(
         db, mobile, f"【{request.registry.settings['kjgl.title']}】您的验证码为{code}，10分钟内有效，请勿泄露。"
@@ -48,7 +50,7 @@ def check(request, mobile: str, purpose: str, code: str) -> str | None:
         return None  # checks switched off (tests, local demo)
     db = request.dbsession
     row = db.scalars(
-        select(SmsCode).where(SmsCode.mobile == mobile, SmsCode.purpose == purpose,
+        select(SmsCode).where(SmsCode.mobile_hash == blind_index(mobile, "mobile"), SmsCode.purpose == purpose,
                               SmsCode.used_at.is_(None))
         .order_by(SmsCode.created_at.desc()).limit(1)
     ).first()

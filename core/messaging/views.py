@@ -11,7 +11,7 @@ def outbox(request):
     stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc())
     recipient = request.params.get("to", "").strip()
     if recipient:
-        stmt = stmt.where(OutboxMessage.recipient == recipient)
+        stmt = stmt.where(OutboxMessage.to(recipient))
     return {"page_title": "短信与邮件发件箱（开发环境）", "page": paginate(request.dbsession, stmt, request, 20),
             "to": recipient}
 

@@ -5,6 +5,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..crypto import EncryptedString
 from ..db import Base, Timestamped, utcnow
 
 # incomplete: registered, 信息补全 not yet submitted; pending: waiting for the
@@ -29,15 +30,15 @@ class Organisation(Timestamped, Base):
 
     legal_rep_name: Mapped[str] = mapped_column(String(100))
     legal_rep_id_type: Mapped[str] = mapped_column(String(32))
-    legal_rep_id_number: Mapped[str] = mapped_column(String(64))
+    legal_rep_id_number: Mapped[str] = mapped_column(EncryptedString("organisation.legal_rep_id_number"))
     legal_rep_id_valid_from: Mapped[dt.date | None] = mapped_column(Date)
     legal_rep_id_valid_to: Mapped[dt.date | None] = mapped_column(Date)
     legal_rep_id_long_term: Mapped[bool] = mapped_column(Boolean, default=False)
     legal_rep_id_country: Mapped[str | None] = mapped_column(String(64))
-    legal_rep_mobile: Mapped[str] = mapped_column(String(20))
+    legal_rep_mobile: Mapped[str] = mapped_column(EncryptedString("organisation.legal_rep_mobile"))
 
     contact_name: Mapped[str | None] = mapped_column(String(100))
-    contact_mobile: Mapped[str | None] = mapped_column(String(20))
+    contact_mobile: Mapped[str | None] = mapped_column(EncryptedString("organisation.contact_mobile"))
     contact_email: Mapped[str | None] = mapped_column(String(120))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     reg_district: Mapped[str | None] = mapped_column(String(64))

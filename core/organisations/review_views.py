@@ -10,7 +10,7 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from ..attachments.services import files_for
-from ..audit.services import record
+from ..reveal import reveal
 from ..forms import form_values
 from ..layout import flash
 from ..pagination import paginate
@@ -44,14 +44,19 @@ def review_list(request):
             "statuses": STATUSES, "agency": agency, **display_helpers(request)}
 
 
-def _detail(request, org, values=None, errors=None, notice=None, full_ids=False):
+# the personal numbers of an organisation shown masked until revealed
+PII_FIELDS = ["legal_rep_id_number", "legal_rep_mobile", "contact_mobile", "bank_account_no"]
+
+
+def _detail(request, org, values=None, errors=None, notice=None):
     return {
         "page_title": "单位信息审核",
         "org": org,
         "slots": SLOTS,
         "attachments": files_for(request.dbsession, OWNER_TYPE, org.id),
-        "full_ids": full_ids,
-        "reveal_url": request.route_url("agency.org", id=org.id, _query={"full": "1"}),
+        # a GET with ?full=1 shows them and is audited; the decision's POST never does
+        **reveal(request, "agency.org", id=org.id, object_type=OWNER_TYPE, object_id=org.id,
+                 fields=PII_FIELDS, note="证件号码、手机号码和银行账户"),
         "schema": DECISION,
         "decisions": DECISIONS,
         "values": values or {},
@@ -64,12 +69,7 @@ def _detail(request, org, values=None, errors=None, notice=None, full_ids=False)
 @view_config(route_name="agency.org", permission="core:org:review", renderer=TEMPLATES + "review_detail.pt")
 def review_detail(request):
     """Personal numbers masked; ``?full=1`` shows them and is audited."""
-    org = _reviewable(request)
-    full = request.GET.get("full") == "1"
-    if full:
-        record(request.dbsession, request, "pii_view", object_type=OWNER_TYPE, object_id=org.id,
-               fields=["legal_rep_id_number", "legal_rep_mobile", "contact_mobile"])
-    return _detail(request, org, full_ids=full)
+    return _detail(request, _reviewable(request))
 
 
 @view_config(route_name="agency.org.decide", request_method="POST", permission="core:org:review",

@@ -12,7 +12,7 @@ from ..agencies.models import Agency
 from ..agencies.services import in_subtree
 from ..attachments.services import empty_slots
 from .. import masking
-from ..audit.services import changes, record
+from ..audit.services import changes, record, snapshot
 from ..db import utcnow
 from .choices import competent_agency
 from .models import Organisation, OrganisationReview
@@ -116,6 +116,7 @@ def decide(dbsession, request, org: Organisation, reviewer, decision: str, opini
     state check is the UPDATE itself, so of two reviewers deciding at once
     exactly one changes the row and the other gets :class:`AlreadyDecided`."""
     now = utcnow()
+    before = snapshot(org, ("status",))
     result = dbsession.execute(
         update(Organisation)
         .where(Organisation.id == org.id, Organisation.status == "pending")
@@ -130,5 +131,5 @@ def decide(dbsession, request, org: Organisation, reviewer, decision: str, opini
     dbsession.add(review)
     dbsession.flush()
     record(dbsession, request, "org_review", object_type=OWNER_TYPE, object_id=org.id,
-           decision=decision, opinion=opinion or "")
+           decision=decision, opinion=opinion or "", changes=changes(before, snapshot(org, ("status",))))
     return review

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound, HTTPSeeOther
 from pyramid.renderers import get_renderer
-from pyramid.response import Response
 from pyramid.view import view_config
 
 from .. import masking
 from ..audit.localtime import show as show_time
-from ..attachments.filenames import content_disposition
 from ..attachments.services import files_for, save_uploads
+from ..documents import services as documents
+from ..documents.services import DOCX
 from ..errors import refusal
 from ..forms import form_values
 from ..layout import flash
@@ -18,7 +18,6 @@ from .choices import competent_agencies, competent_agency, province_districts
 from .schemas import OWNER_TYPE, SLOTS, normalise, profile_schema
 
 TEMPLATES = "kjgl.core:templates/organisations/"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def display_helpers(request) -> dict:
@@ -120,7 +119,5 @@ def status(request):
 @view_config(route_name="org.risk_letter", permission="core:org:complete")
 def risk_letter_template(request):
     org = _organisation(request)
-    response = Response(body=risk_letter.build(org.name), content_type=DOCX)
-    response.headers["Content-Disposition"] = content_disposition("风险承诺书模板.docx")
-    response.cache_control = "private, no-store"
-    return response
+    return documents.export(request, risk_letter.build(org.name), kind="risk_letter", content_type=DOCX,
+                            filename="风险承诺书模板.docx", object_type=OWNER_TYPE, object_id=org.id)

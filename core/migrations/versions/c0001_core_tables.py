@@ -67,18 +67,19 @@ def upgrade() -> None:
     op.create_table('outbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('channel', sa.String(length=8), nullable=False),
-    sa.Column('recipient', sa.String(length=120), nullable=False),
+    sa.Column('recipient', sa.String(length=512), nullable=False),
+    sa.Column('recipient_hash', sa.String(length=64), nullable=True),
     sa.Column('subject', sa.String(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
     )
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_message_recipient'), ['recipient'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_message_recipient_hash'), ['recipient_hash'], unique=False)
 
     op.create_table('sms_code',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('mobile', sa.String(length=20), nullable=False),
+    sa.Column('mobile_hash', sa.String(length=64), nullable=False),
     sa.Column('purpose', sa.String(length=32), nullable=False),
     sa.Column('code_hash', sa.String(length=128), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
@@ -88,14 +89,18 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_code'))
     )
     with op.batch_alter_table('sms_code', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_sms_code_mobile'), ['mobile'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sms_code_mobile_hash'), ['mobile_hash'], unique=False)
 
     op.create_table('unknown_account_login',
     sa.Column('account', sa.String(length=30), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
+    sa.Column('last_failed_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('account', name=op.f('pk_unknown_account_login'))
     )
+    with op.batch_alter_table('unknown_account_login', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_unknown_account_login_last_failed_at'), ['last_failed_at'], unique=False)
+
     op.create_table('organisation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -105,14 +110,14 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('legal_rep_name', sa.String(length=100), nullable=False),
     sa.Column('legal_rep_id_type', sa.String(length=32), nullable=False),
-    sa.Column('legal_rep_id_number', sa.String(length=64), nullable=False),
+    sa.Column('legal_rep_id_number', sa.String(length=255), nullable=False),
     sa.Column('legal_rep_id_valid_from', sa.Date(), nullable=True),
     sa.Column('legal_rep_id_valid_to', sa.Date(), nullable=True),
     sa.Column('legal_rep_id_long_term', sa.Boolean(), nullable=False),
     sa.Column('legal_rep_id_country', sa.String(length=64), nullable=True),
-    sa.Column('legal_rep_mobile', sa.String(length=20), nullable=False),
+    sa.Column('legal_rep_mobile', sa.String(length=255), nullable=False),
     sa.Column('contact_name', sa.String(length=100), nullable=True),
-    sa.Column('contact_mobile', sa.String(length=20), nullable=True),
+    sa.Column('contact_mobile', sa.String(length=255), nullable=True),
     sa.Column('contact_email', sa.String(length=120), nullable=True),
     sa.Column('agency_id', sa.Integer(), nullable=True),
     sa.Column('reg_district', sa.String(length=64), nullable=True),
@@ -145,16 +150,19 @@ def upgrade() -> None:
     sa.Column('password_history', sa.JSON(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(), nullable=True),
+    sa.Column('last_failed_at', sa.DateTime(), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('id_type', sa.String(length=32), nullable=True),
-    sa.Column('id_number', sa.String(length=64), nullable=True),
+    sa.Column('id_number', sa.String(length=255), nullable=True),
     sa.Column('id_valid_from', sa.Date(), nullable=True),
     sa.Column('id_valid_to', sa.Date(), nullable=True),
     sa.Column('id_long_term', sa.Boolean(), nullable=False),
     sa.Column('id_country', sa.String(length=64), nullable=True),
-    sa.Column('mobile', sa.String(length=20), nullable=True),
+    sa.Column('mobile', sa.String(length=255), nullable=True),
+    sa.Column('id_number_hash', sa.String(length=64), nullable=True),
+    sa.Column('mobile_hash', sa.String(length=64), nullable=True),
     sa.Column('email', sa.String(length=120), nullable=True),
     sa.Column('organisation_id', sa.Integer(), nullable=True),
     sa.Column('agency_id', sa.Integer(), nullable=True),
@@ -166,6 +174,8 @@ def upgrade() -> None:
     sa.Column('security_a3', sa.String(length=255), nullable=True),
     sa.Column('recover_failures', sa.Integer(), nullable=False),
     sa.Column('recover_locked_until', sa.DateTime(), nullable=True),
+    sa.Column('totp_secret', sa.String(length=255), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -176,7 +186,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_account_agency_id'), ['agency_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_user_account_id_number_hash'), ['id_number_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_account_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_user_account_mobile_hash'), ['mobile_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_account_organisation_id'), ['organisation_id'], unique=False)
 
     op.create_table('attachment',
@@ -198,6 +210,27 @@ def upgrade() -> None:
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attachment_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attachment_owner_type'), ['owner_type'], unique=False)
+
+    op.create_table('generated_document',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=64), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=128), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('storage_key', sa.String(length=128), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('permission', sa.String(length=64), nullable=True),
+    sa.Column('object_type', sa.String(length=64), nullable=True),
+    sa.Column('object_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_generated_document_created_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_generated_document')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_generated_document_storage_key'))
+    )
+    with op.batch_alter_table('generated_document', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_generated_document_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_generated_document_created_by_id'), ['created_by_id'], unique=False)
 
     op.create_table('module_grant',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -326,6 +359,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_module_grant_user_id'))
 
     op.drop_table('module_grant')
+    with op.batch_alter_table('generated_document', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_generated_document_created_by_id'))
+        batch_op.drop_index(batch_op.f('ix_generated_document_created_at'))
+
+    op.drop_table('generated_document')
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_attachment_owner_type'))
         batch_op.drop_index(batch_op.f('ix_attachment_owner_id'))
@@ -333,7 +371,9 @@ def downgrade() -> None:
     op.drop_table('attachment')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_account_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_user_account_mobile_hash'))
         batch_op.drop_index(batch_op.f('ix_user_account_kind'))
+        batch_op.drop_index(batch_op.f('ix_user_account_id_number_hash'))
         batch_op.drop_index(batch_op.f('ix_user_account_agency_id'))
 
     op.drop_table('user_account')
@@ -343,13 +383,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_organisation_agency_id'))
 
     op.drop_table('organisation')
+    with op.batch_alter_table('unknown_account_login', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_unknown_account_login_last_failed_at'))
+
     op.drop_table('unknown_account_login')
     with op.batch_alter_table('sms_code', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_sms_code_mobile'))
+        batch_op.drop_index(batch_op.f('ix_sms_code_mobile_hash'))
 
     op.drop_table('sms_code')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_message_recipient'))
+        batch_op.drop_index(batch_op.f('ix_outbox_message_recipient_hash'))
 
     op.drop_table('outbox_message')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:

@@ -88,7 +88,7 @@ def load_captcha(app) -> None:
 
 def sms_code_sent_to(dbsession, mobile: str) -> str:
     rows = dbsession.scalars(
-        select(OutboxMessage).where(OutboxMessage.recipient == mobile, OutboxMessage.channel == "sms")
+        select(OutboxMessage).where(OutboxMessage.to(mobile), OutboxMessage.channel == "sms")
         .order_by(OutboxMessage.id.desc())
     ).all()
     assert rows, f"no SMS sent to {mobile}"

@@ -72,8 +72,18 @@ class RefusingVerifier:
         return RealNameResult(False, "实名认证未通过：姓名与证件号码不一致")
 
 
-def test_failed_real_name_check_is_shown_next_to_the_id_number(app, dbsession):
-    app.app.registry["kjgl.pm"].register(RefusingVerifier())
+@pytest.fixture
+def refusing_app(app):
+    """The shared (cached) app with a refusing verifier, removed afterwards."""
+    pm = app.app.registry["kjgl.pm"]
+    verifier = RefusingVerifier()
+    pm.register(verifier)
+    yield app
+    pm.unregister(verifier)
+
+
+def test_failed_real_name_check_is_shown_next_to_the_id_number(refusing_app, dbsession):
+    app = refusing_app
     before = counts(dbsession)
     res = submit(app, "/register/individual", individual_data())
     assert "姓名与证件号码不一致" in res.html.select_one("#field-id_number .error").get_text()

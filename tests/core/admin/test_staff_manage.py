@@ -120,5 +120,5 @@ def test_reset_by_mail(admin_app, dbsession):
     form["delivery"] = "发送至电子邮箱"
     res = form.submit(status=303).follow()
     assert "新密码已发送至 ma***@example.cn" in res.text
-    mail = dbsession.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "mailme@example.cn")).one()
+    mail = dbsession.scalars(select(OutboxMessage).where(OutboxMessage.to("mailme@example.cn"))).one()
     assert "密码重置" in mail.subject

@@ -64,9 +64,11 @@ def test_reviewer_of_another_subtree_gets_not_found(app, dbsession, attachment, 
     app.get(f"/files/{attachment.id}", status=404)
 
 
-def test_platform_admin_downloads(app, dbsession, attachment):
-    login(app, factories.user(dbsession, "admin").account)
-    assert app.get(f"/files/{attachment.id}").body == PDF
+@pytest.mark.parametrize("kind", ["admin", "security_admin", "audit_admin"])
+def test_admins_get_not_found(app, dbsession, attachment, kind):
+    login(app, factories.user(dbsession, kind).account)
+    res = app.get(f"/files/{attachment.id}", status=404)
+    assert PDF not in res.body
 
 
 def test_individual_of_the_organisation_gets_not_found(app, dbsession, org, attachment):

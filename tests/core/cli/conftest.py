@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kjgl.core.testing import TEST_DATA_KEYS, TEST_INDEX_KEY
+from kjgl.core.testing import TEST_ARGON2, TEST_AUDIT_KEY, TEST_DATA_KEYS, TEST_INDEX_KEY
 
 ETC = Path(__file__).resolve().parents[3] / "etc"
 SECRET = "cli-test-secret-0123456789abcdef"
@@ -28,7 +28,8 @@ def keep_logging():
 def write_ini(tmp_path):
     """``write_ini("tianjin.ini", **{"kjgl.plugins": "x"})``: a copy of a
     deployment file from ``etc/`` on a temp SQLite database, with a literal
-    secret and test data keys; a value of ``None`` removes the setting."""
+    secret, test data and audit keys and the tests' cheap argon2 cost; a value
+    of ``None`` removes the setting."""
 
     def write(base: str = "development.ini", name: str | None = None, **settings) -> Path:
         text = (ETC / base).read_text(encoding="utf-8")
@@ -37,6 +38,8 @@ def write_ini(tmp_path):
             "kjgl.secret": SECRET,
             "kjgl.data_keys": TEST_DATA_KEYS,
             "kjgl.index_key": TEST_INDEX_KEY,
+            "kjgl.audit_key": TEST_AUDIT_KEY,
+            **TEST_ARGON2,
             "kjgl.storage_dir": str(tmp_path / "files"),
         }
         wanted.update(settings)

@@ -23,14 +23,14 @@ def test_production_ini_holds_no_literal_secret():
     settings = _app_settings("production.ini")
     risky = {k: v for k, v in settings.items()
              if any(word in k.lower() for word in SECRET_WORDS) or "://" in v or "@" in v}
-    assert {"sqlalchemy.url", "kjgl.secret", "kjgl.data_keys", "kjgl.index_key"} <= set(risky)
+    assert {"sqlalchemy.url", "kjgl.secret", "kjgl.data_keys", "kjgl.index_key", "kjgl.audit_key"} <= set(risky)
     assert {k: v for k, v in risky.items() if not v.startswith("env:")} == {}
 
 
 @pytest.mark.parametrize("name", ["tianjin.ini", "national.ini", "chongqing.ini", "production.ini"])
 def test_deployments_take_database_and_secret_from_the_environment(name):
     settings = _app_settings(name)
-    for key in ("sqlalchemy.url", "kjgl.secret", "kjgl.data_keys", "kjgl.index_key"):
+    for key in ("sqlalchemy.url", "kjgl.secret", "kjgl.data_keys", "kjgl.index_key", "kjgl.audit_key"):
         assert settings[key].startswith("env:"), key
     assert settings.get("kjgl.captcha", "on") != "off"  # only development switches the captcha off
 

@@ -46,6 +46,18 @@ def _files_not_theirs(w):
         ORG: [("B's organisation file", w.b.org_file.id), ("A's makerspace file", w.a.files["makerspace"].id)],
         AG_RIGHT: [("a file of the other district", w.b.files["makerspace"].id),
                    ("an organisation file of the other district", w.b.org_file.id)],
+        # the system admin reads no applicant's file
+        ADMIN: [("A's makerspace file", w.a.files["makerspace"].id), ("A's organisation file", w.a.org_file.id)],
+    }
+
+
+def _documents_not_theirs(w):
+    """Generated documents are their maker's alone, even inside one organisation."""
+    return {
+        IND_G: [("B's individual's document", w.b.document.id), ("A's admin's document", w.a.admin_document.id)],
+        ORG: [("A's individual's document", w.a.document.id), ("B's admin's document", w.b.admin_document.id)],
+        AG_RIGHT: [("a document of an applicant of the district", w.a.document.id)],
+        ADMIN: [("an applicant's document", w.a.document.id), ("an organisation's document", w.a.admin_document.id)],
     }
 
 
@@ -66,8 +78,9 @@ def _orgs_not_theirs(w):
 # route -> {who tries: the ids that must be "not found" for them}
 ID_GUESSING = {
     **_module_routes(),
-    "attachment.download": {a: (lambda w, a=a: _files_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT)},
+    "attachment.download": {a: (lambda w, a=a: _files_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT, ADMIN)},
     "attachment.delete": {a: (lambda w, a=a: _files_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT)},
+    "document.download": {a: (lambda w, a=a: _documents_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT, ADMIN)},
     "agency.org": {AG_RIGHT: _orgs_not_theirs},
     "agency.org.decide": {AG_RIGHT: _orgs_not_theirs},
     "org.user.grants": {ORG: _users_not_theirs},
@@ -77,6 +90,9 @@ ID_GUESSING = {
     "admin.staff.reset": {ADMIN: _not_staff},
     "admin.staff.status": {ADMIN: _not_staff},
     "admin.locked.unlock": {SEC_ADMIN: lambda w: []},  # any account may be locked: only ids that don't exist
+    # only agency and admin accounts have a second factor to reset
+    "admin.totp.reset": {SEC_ADMIN: lambda w: [("an individual", w.a.individual.id),
+                                               ("an organisation admin", w.a.admin.id)]},
 }
 
 

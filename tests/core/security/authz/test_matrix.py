@@ -42,8 +42,8 @@ def rule(allow=(), notfound=(), obj=None):
 
 
 # The objects an {id} can name (see ``object_id``).
-DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED = (
-    "draft", "submitted", "file", "pending_org", "member", "staff", "locked")
+DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT = (
+    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document")
 
 EXPECTED = {
     # public pages
@@ -63,12 +63,14 @@ EXPECTED = {
     # every logged-in user (session.ping: "stay logged in" before the idle timeout)
     "account.password": rule(LOGGED_IN),
     "session.ping": rule(LOGGED_IN),
-    # a file on A's submitted makerspace record: its applicant, the reviewers
-    # whose subtree holds it and the platform admin see it; only the applicant
-    # may delete (refused 409 here: the record is locked), reviewers get 403
-    "attachment.download": rule({IND_G, AG_RIGHT, CITY, ADMIN}, LOGGED_IN - {IND_G, AG_RIGHT, CITY, ADMIN},
-                                obj=FILE),
-    "attachment.delete": rule({IND_G}, LOGGED_IN - {IND_G, AG_RIGHT, CITY, ADMIN}, obj=FILE),
+    # a file on A's submitted makerspace record: its applicant and the
+    # reviewers whose subtree holds it see it (the system, security and audit
+    # admins do not: 404); only the applicant may delete (refused 409 here:
+    # the record is locked), reviewers get 403
+    "attachment.download": rule({IND_G, AG_RIGHT, CITY}, LOGGED_IN - {IND_G, AG_RIGHT, CITY}, obj=FILE),
+    "attachment.delete": rule({IND_G}, LOGGED_IN - {IND_G, AG_RIGHT, CITY}, obj=FILE),
+    # a document A's granted individual generated: theirs alone, 404 for everybody else
+    "document.download": rule({IND_G}, LOGGED_IN - {IND_G}, obj=DOCUMENT),
     # individuals
     "portal": rule(INDIVIDUALS),
     "me.profile": rule(INDIVIDUALS),
@@ -98,6 +100,14 @@ EXPECTED = {
     "admin.audit.export": rule({AUDIT_ADMIN}),
     "admin.locked": rule({SEC_ADMIN}),
     "admin.locked.unlock": rule({SEC_ADMIN}, obj=LOCKED),
+    # the second factor (kjgl.totp, off here): its pages are open only while a
+    # login waits for the code, so to no role of this world; the security
+    # admin resets a user's TOTP ({id} is the tj-d01 reviewer)
+    "login.totp": rule(),
+    "login.totp.enrol": rule(),
+    "login.totp.qr": rule(),
+    "admin.totp": rule({SEC_ADMIN}),
+    "admin.totp.reset": rule({SEC_ADMIN}, obj=STAFF),
     # modules nobody in this world holds a grant for
     "enterprise_registry.home": rule(),
     "national_record.home": rule(),
@@ -144,6 +154,7 @@ def object_id(world, route_name: str):
         MEMBER: lambda: world.a.individual.id,
         STAFF: lambda: world.agency_right.id,
         LOCKED: lambda: world.locked.id,
+        DOCUMENT: lambda: world.a.document.id,
     }[obj]()
 
 

@@ -5,7 +5,8 @@ tj-d01, the "right" district) and B (河东区, tj-d02), plus a pending
 organisation P under tj-d01. Each active organisation has an individual
 holding the makerspace and incubator grants, with a draft and a submitted
 record in each module and a file on the submitted one; each organisation
-has a file of its 信息补全. Reviewers sit in tj-d01, tj-d02 and the city (tj),
+has a file of its 信息补全, and a generated document of its granted individual
+and one of its admin. Reviewers sit in tj-d01, tj-d02 and the city (tj),
 and there is one account of each admin kind and a locked account.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pyramid.interfaces import IRoutesMapper
 from kjgl.core import factories
 from kjgl.core.attachments.models import Attachment
 from kjgl.core.db import utcnow
+from kjgl.core.documents.models import GeneratedDocument
 from kjgl.core.grants.models import ModuleGrant
 from kjgl.core.organisations.schemas import OWNER_TYPE as ORG_OWNER_TYPE
 from kjgl.core.organisations.schemas import SLOTS as ORG_SLOTS
@@ -48,6 +50,8 @@ class Side:
     submitted: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)  # module -> Attachment on the submitted record
     org_file: object = None  # a 信息补全 attachment of the organisation
+    document: object = None  # a generated document (Word export) made by ``granted``
+    admin_document: object = None  # one made by ``admin`` (the risk commitment letter)
 
 
 @dataclass
@@ -79,6 +83,16 @@ def _stored_file(db, storage, owner_type, owner_id, slot, user) -> Attachment:
     return attachment
 
 
+def _generated(db, storage, user, object_type, object_id) -> GeneratedDocument:
+    key = storage.save(iter([PDF]))
+    document = GeneratedDocument(kind="test", filename="导出.docx", content_type="application/octet-stream",
+                                 size=len(PDF), sha256=hashlib.sha256(PDF).hexdigest(), storage_key=key,
+                                 created_by_id=user.id, object_type=object_type, object_id=object_id)
+    db.add(document)
+    db.flush()
+    return document
+
+
 def _side(db, registry, district_code, batches, n) -> Side:
     org = factories.organisation(db, agency_code=district_code)
     side = Side(org=org, admin=factories.org_admin(db, org),
@@ -105,6 +119,9 @@ def _side(db, registry, district_code, batches, n) -> Side:
                                           side.submitted[module].id, filing.signature_slot.name, side.granted)
     side.org_file = _stored_file(db, registry["kjgl.storage"], ORG_OWNER_TYPE, org.id, ORG_SLOTS[0].name,
                                  side.admin)
+    side.document = _generated(db, registry["kjgl.storage"], side.granted, filings["makerspace"].owner_type,
+                               side.drafts["makerspace"].id)
+    side.admin_document = _generated(db, registry["kjgl.storage"], side.admin, ORG_OWNER_TYPE, org.id)
     db.flush()
     return side
 

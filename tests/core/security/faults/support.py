@@ -16,6 +16,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from kjgl.core.testing import TEST_ARGON2, TEST_AUDIT_KEY, TEST_DATA_KEYS, TEST_INDEX_KEY
+
 ETC = Path(__file__).resolve().parents[4] / "etc"
 SECRET = "faults-test-secret-0123456789abcdef"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -23,11 +25,16 @@ VERSION_RE = re.compile(r'name="version" value="(\d+)"')
 
 
 def write_ini(path: Path, url: str, storage_dir: Path) -> Path:
-    """A copy of ``etc/development.ini`` on the given database and storage directory."""
+    """A copy of ``etc/development.ini`` on the given database and storage
+    directory, with the test keys and argon2 cost (``kjgl demo`` runs in the
+    test process, and reading settings sets them for the whole process)."""
     text = (ETC / "development.ini").read_text(encoding="utf-8")
     for key, value in (("sqlalchemy.url", url), ("kjgl.secret", SECRET), ("kjgl.storage_dir", str(storage_dir)),
-                       ("pyramid.reload_templates", "false")):
+                       ("pyramid.reload_templates", "false"), ("kjgl.audit_key", TEST_AUDIT_KEY),
+                       ("kjgl.data_keys", TEST_DATA_KEYS), ("kjgl.index_key", TEST_INDEX_KEY)):
         text = re.sub(rf"^{re.escape(key)}\s*=.*$", f"{key} = {value}".replace("\\", "\\\\"), text, flags=re.M)
+    cost = "".join(f"{key} = {value}\n" for key, value in TEST_ARGON2.items())
+    text = text.replace("[app:main]\n", "[app:main]\n" + cost, 1)
     path.write_text(text, encoding="utf-8")
     return path
 

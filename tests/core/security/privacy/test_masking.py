@@ -52,7 +52,8 @@ def test_showing_full_numbers_is_audited(app, dbsession, org):
     assert not page.html.select("a#reveal-pii")
     [event] = _pii_views(dbsession)
     assert (event.account, event.object_type, event.object_id) == (reviewer.account, "organisation", str(org.id))
-    assert json.loads(event.detail)["fields"] == ["legal_rep_id_number", "legal_rep_mobile", "contact_mobile"]
+    assert json.loads(event.detail)["fields"] == ["legal_rep_id_number", "legal_rep_mobile", "contact_mobile",
+                                                  "bank_account_no"]
 
 
 def test_another_districts_reviewer_cannot_reveal(app, dbsession, org):
@@ -96,3 +97,49 @@ def test_staff_list_masks_mobiles(app, dbsession):
     login(app, factories.user(dbsession, "admin").account)
     page = app.get("/admin/staff")
     assert "150****4444" in page.text and "15033334444" not in page.text
+
+
+BANK_NO, BANK_NO_MASKED = "6216601234567890", "621660******7890"
+
+
+def test_reviewer_sees_the_bank_account_masked_and_revealing_it_is_audited(app, dbsession):
+    org = factories.organisation(dbsession, status="pending", agency_code="tj-d01", bank_account_no=BANK_NO)
+    login(app, factories.user(dbsession, "agency", agency_code="tj-d01").account)
+    page = app.get(f"/agency/organisations/{org.id}")
+    assert BANK_NO not in page.text and BANK_NO_MASKED in page.html.select_one(".org-details").get_text()
+    assert _pii_views(dbsession) == []
+    full = page.click(linkid="reveal-pii")
+    assert BANK_NO in full.html.select_one(".org-details").get_text()
+    [event] = _pii_views(dbsession)
+    assert "bank_account_no" in json.loads(event.detail)["fields"]
+
+
+STAFF_MOBILE, STAFF_MOBILE_MASKED = "15055556666", "150****6666"
+
+
+def test_staff_detail_masks_the_mobile_by_default(app, dbsession):
+    staff = factories.user(dbsession, "agency", agency_code="tj-d01", mobile=STAFF_MOBILE, email="reviewer@example.cn")
+    login(app, factories.user(dbsession, "admin").account)
+    page = app.get(f"/admin/staff/{staff.id}")
+    assert STAFF_MOBILE not in page.text and "reviewer@example.cn" not in page.text
+    assert STAFF_MOBILE_MASKED in page.text and "re***@example.cn" in page.text
+    assert page.html.select_one("a#reveal-pii").get_text() == "显示完整信息"
+    assert _pii_views(dbsession) == []
+
+
+def test_showing_a_staff_members_full_mobile_is_audited(app, dbsession):
+    staff = factories.user(dbsession, "agency", agency_code="tj-d01", mobile=STAFF_MOBILE)
+    admin = factories.user(dbsession, "admin")
+    login(app, admin.account)
+    page = app.get(f"/admin/staff/{staff.id}").click(linkid="reveal-pii")
+    assert STAFF_MOBILE in page.text and not page.html.select("a#reveal-pii")
+    [event] = _pii_views(dbsession)
+    assert (event.account, event.object_type, event.object_id) == (admin.account, "user", str(staff.id))
+    assert json.loads(event.detail)["fields"] == ["mobile", "email"]
+
+
+def test_revealing_someone_who_is_not_staff_is_not_found_and_not_audited(app, dbsession):
+    person = factories.user(dbsession, "individual", mobile=STAFF_MOBILE)
+    login(app, factories.user(dbsession, "admin").account)
+    app.get(f"/admin/staff/{person.id}", {"full": "1"}, status=404)
+    assert _pii_views(dbsession) == []

@@ -1,0 +1,90 @@
+"""Keeping generated documents: :func:`export` is what every Word and Excel
+export returns — the file is written to storage with its SHA-256 recorded in
+a :class:`GeneratedDocument` row, then served through the verifying download
+(:func:`serve`). The bytes go if the request's transaction aborts."""
+from __future__ import annotations
+
+import hashlib
+from typing import BinaryIO
+
+from pyramid.response import Response
+from ..attachments.filenames import sanitize
+from ..audit.services import record
+from .integrity import CHUNK_BYTES, verified_download
+from .models import GeneratedDocument
+
+OBJECT_TYPE = "generated_document"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _chunks(source: bytes | BinaryIO):
+    if isinstance(source, (bytes, bytearray)):
+        for start in range(0, len(source), CHUNK_BYTES):
+            yield bytes(source[start:start + CHUNK_BYTES])
+    else:
+        yield from iter(lambda: source.read(CHUNK_BYTES), b"")
+
+
+def save_hashed(storage, source: bytes | BinaryIO) -> tuple[str, int, str]:
+    """Write ``source`` to ``storage`` in chunks, hashing on the way:
+    (key, size, SHA-256)."""
+    digest, size = hashlib.sha256(), 0
+
+    def hashed():
+        nonlocal size
+        for chunk in _chunks(source):
+            digest.update(chunk)
+            size += len(chunk)
+            yield chunk
+
+    key = storage.save(hashed())
+    return key, size, digest.hexdigest()
+
+
+def store(request, source: bytes | BinaryIO, *, kind: str, filename: str, content_type: str,
+          object_type: str | None = None, object_id: int | None = None) -> GeneratedDocument:
+    """Write ``source`` (bytes, or a binary file read from where it stands)
+    to storage and record it with its size and SHA-256, made by the current
+    user; the creation is audited with the hash."""
+    storage = request.registry["kjgl.storage"]
+    key, size, sha256 = save_hashed(storage, source)
+    txn = request.tm.get()
+    txn.addAfterAbortHook(lambda: storage.delete(key))
+    txn.addAfterCommitHook(lambda ok: None if ok else storage.delete(key))
+    document = GeneratedDocument(
+        kind=kind, filename=sanitize(filename, "导出文件"), content_type=content_type, size=size,
+        sha256=sha256, storage_key=key, created_by_id=getattr(request.identity, "id", None),
+        permission=getattr(request, "view_permission", None), object_type=object_type, object_id=object_id,
+    )
+    request.dbsession.add(document)
+    request.dbsession.flush()
+    record(request.dbsession, request, "document_generate", object_type=OBJECT_TYPE, object_id=document.id,
+           kind=kind, filename=document.filename, size=size, sha256=document.sha256,
+           source_type=object_type, source_id=object_id)
+    return document
+
+
+def serve(request, document: GeneratedDocument) -> Response:
+    return verified_download(request, storage_key=document.storage_key, sha256=document.sha256,
+                             size=document.size, filename=document.filename,
+                             content_type=document.content_type, object_type=OBJECT_TYPE, object_id=document.id)
+
+
+def export(request, source: bytes | BinaryIO, **kw) -> Response:
+    """Store ``source`` as a generated document (see :func:`store`) and
+    answer with it, verified like any later download."""
+    return serve(request, store(request, source, **kw))
+
+
+def owned(request, document_id: int) -> GeneratedDocument | None:
+    """The document if the current user generated it and still holds the
+    permission it was made under; nobody else may see it."""
+    document = request.dbsession.get(GeneratedDocument, document_id)
+    user = request.identity
+    if document is None or user is None or document.created_by_id != user.id:
+        return None
+    if document.permission and not request.has_permission(document.permission):
+        return None
+    return document
+
