@@ -41,6 +41,12 @@ def add_globals(event):
         return
     event["layout"] = get_renderer("kjgl.core:templates/layout.pt").implementation()
     event["forms"] = get_renderer("kjgl.core:templates/forms.pt").implementation()
+    # macro files come from the renderer cache, which start-up has compiled
+    # (core/warmup.py), never through ``load:``: that makes a template of its
+    # own per caller, compiled at its first request, on several threads at
+    # once under load (cpython#106905)
+    event["filing_macros"] = get_renderer("kjgl.core:templates/filings/macros.pt").implementation()
+    event["account_widgets"] = get_renderer("kjgl.core:templates/accounts/widgets.pt").implementation()
     event["site_title"] = request.registry.settings["kjgl.title"]
     event.setdefault("page_title", "")
     event.setdefault("errors", {})
