@@ -73,3 +73,18 @@ def org_admin(dbsession, org: Organisation) -> User:
     from sqlalchemy import select
 
     return dbsession.scalars(select(User).where(User.organisation_id == org.id, User.kind == "org_admin")).first()
+
+
+def organisation_upload(dbsession, org: Organisation, storage_dir: str, body: bytes,
+                        filename: str = "营业执照.pdf"):
+    """A file in the organisation's first 信息补全 slot, uploaded by its admin."""
+    import io
+    from types import SimpleNamespace
+
+    from .attachments.services import add_upload
+    from .attachments.storage import DirectoryStorage
+    from .organisations.schemas import SLOTS
+
+    return add_upload(dbsession, DirectoryStorage(storage_dir), owner_type="organisation", owner_id=org.id,
+                      slot=SLOTS[0], upload=SimpleNamespace(filename=filename, file=io.BytesIO(body)),
+                      default_max=10 * 1024 * 1024, user=org_admin(dbsession, org))

@@ -183,10 +183,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The app served by waitress on a free loopback port, on its own SQLite
-    file with the demo data loaded (like the README's serve command)."""
+def serve_demo(root, **overrides):
+    """Serve the app by waitress on a free loopback port, on its own SQLite
+    file under ``root`` with the demo data loaded (like the README's serve
+    command); yields the base URL. ``overrides`` are settings."""
     import threading
 
     import waitress.server
@@ -196,10 +196,9 @@ def live_server(tmp_path_factory):
     from kjgl.core.plugin_host import build_plugin_manager
     from kjgl.core.settings import normalise
 
-    root = tmp_path_factory.mktemp("live")
     url = "sqlite:///" + str(root / "live.sqlite")
     raw = base_settings(url, **{"kjgl.storage_dir": str(root / "files"),
-                                "kjgl.agency_tree": "national tianjin chongqing"})
+                                "kjgl.agency_tree": "national tianjin chongqing", **overrides})
     settings = normalise(raw)
     pm = build_plugin_manager(settings["kjgl.plugins"])
     migrate.upgrade(settings, pm)
@@ -216,6 +215,12 @@ def live_server(tmp_path_factory):
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The demo app served on a free loopback port (:func:`serve_demo`)."""
+    yield from serve_demo(tmp_path_factory.mktemp("live"))
 
 
 @pytest.fixture(scope="session")

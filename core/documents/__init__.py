@@ -21,5 +21,6 @@ def note_view_permission(view, info):
 
 def includeme(config):
     config.add_view_deriver(note_view_permission)
+    config.add_route("documents.mine", "/documents")
     config.add_route("document.download", "/documents/{id:\\d{1,9}}")
     config.scan(".views")

@@ -5,10 +5,11 @@ import datetime as dt
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..attachments.models import StoredFile
 from ..db import Base, utcnow
 
 
-class GeneratedDocument(Base):
+class GeneratedDocument(StoredFile, Base):
     """A Word or Excel file the platform made for a user (a filing's Word
     document, a list export …), kept in the storage backend like an
     attachment. ``object_type``/``object_id`` name what it was made from
@@ -18,11 +19,6 @@ class GeneratedDocument(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(64))
-    filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(128))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(128), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
     # the permission of the export it came from: a later download needs it

@@ -1,15 +1,10 @@
 """Who may download and delete an organisation's attachments."""
-import io
 import os
-from types import SimpleNamespace
 
 import pytest
 
 from kjgl.core import factories
 from kjgl.core.attachments.models import Attachment
-from kjgl.core.attachments.services import add_upload
-from kjgl.core.attachments.storage import DirectoryStorage
-from kjgl.core.organisations.schemas import SLOTS
 from kjgl.core.testing import login
 
 PDF = b"%PDF-1.4 licence scan"
@@ -22,9 +17,7 @@ def org(dbsession):
 
 @pytest.fixture
 def attachment(dbsession, org, storage_dir):
-    return add_upload(dbsession, DirectoryStorage(storage_dir), owner_type="organisation", owner_id=org.id,
-                      slot=SLOTS[0], upload=SimpleNamespace(filename="营业执照（副本）.pdf", file=io.BytesIO(PDF)),
-                      default_max=10 * 1024 * 1024, user=factories.org_admin(dbsession, org))
+    return factories.organisation_upload(dbsession, org, storage_dir, PDF, "营业执照（副本）.pdf")
 
 
 def csrf(app):

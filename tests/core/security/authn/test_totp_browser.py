@@ -5,13 +5,12 @@ Screenshots of both pages go to ``/tmp/shots/totp_*.png``."""
 from __future__ import annotations
 
 import os
-import threading
 import time
 
 import pyotp
 import pytest
 
-from kjgl.core.testing import base_settings
+from kjgl.core.testing import serve_demo
 
 pytestmark = pytest.mark.browser
 
@@ -21,29 +20,7 @@ SHOTS = "/tmp/shots"
 @pytest.fixture(scope="module")
 def totp_server(tmp_path_factory):
     """Like ``live_server``, with the second factor switched on."""
-    import waitress.server
-
-    from kjgl.core import demo, make_config, migrate
-    from kjgl.core.db import get_engine, get_session_factory
-    from kjgl.core.plugin_host import build_plugin_manager
-    from kjgl.core.settings import normalise
-
-    root = tmp_path_factory.mktemp("live-totp")
-    raw = base_settings("sqlite:///" + str(root / "live.sqlite"),
-                        **{"kjgl.storage_dir": str(root / "files"), "kjgl.totp": "on"})
-    settings = normalise(raw)
-    pm = build_plugin_manager(settings["kjgl.plugins"])
-    migrate.upgrade(settings, pm)
-    engine = get_engine(settings)
-    session = get_session_factory(engine)()
-    with session.begin():
-        demo.load(session, settings, pm)
-    session.close()
-    engine.dispose()
-    server = waitress.server.create_server(make_config(raw).make_wsgi_app(), host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    yield from serve_demo(tmp_path_factory.mktemp("live-totp"), **{"kjgl.totp": "on"})
 
 
 def _log_in(page, base):

@@ -71,6 +71,7 @@ EXPECTED = {
     "attachment.delete": rule({IND_G}, LOGGED_IN - {IND_G, AG_RIGHT, CITY}, obj=FILE),
     # a document A's granted individual generated: theirs alone, 404 for everybody else
     "document.download": rule({IND_G}, LOGGED_IN - {IND_G}, obj=DOCUMENT),
+    "documents.mine": rule(LOGGED_IN),
     # individuals
     "portal": rule(INDIVIDUALS),
     "me.profile": rule(INDIVIDUALS),

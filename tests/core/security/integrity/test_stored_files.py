@@ -6,18 +6,14 @@ import hashlib
 import io
 import os
 import zipfile
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
 from kjgl.core import factories
-from kjgl.core.attachments.services import add_upload
-from kjgl.core.attachments.storage import DirectoryStorage
 from kjgl.core.audit.models import AuditEvent
 from kjgl.core.documents.models import GeneratedDocument
 from kjgl.core.grants.models import ModuleGrant
-from kjgl.core.organisations.schemas import SLOTS
 from kjgl.core.review import services as review
 from kjgl.core.testing import login
 
@@ -40,9 +36,7 @@ def org(dbsession):
 
 @pytest.fixture
 def attachment(dbsession, org, storage_dir):
-    return add_upload(dbsession, DirectoryStorage(storage_dir), owner_type="organisation", owner_id=org.id,
-                      slot=SLOTS[0], upload=SimpleNamespace(filename="营业执照.pdf", file=io.BytesIO(PDF)),
-                      default_max=10 * 1024 * 1024, user=factories.org_admin(dbsession, org))
+    return factories.organisation_upload(dbsession, org, storage_dir, PDF, "营业执照.pdf")
 
 
 # -- attachments ------------------------------------------------------------------
@@ -146,6 +140,28 @@ def test_an_earlier_export_goes_with_the_permission_it_was_made_under(app, dbses
     dbsession.delete(grant)
     dbsession.flush()
     app.get(f"/documents/{word.id}", status=404)
+
+
+def test_my_documents_lists_the_users_own_exports_still_held(app, dbsession):
+    sub, applicant, city = _draft(dbsession, app.app.registry)
+    login(app, applicant.account)
+    app.get(f"/makerspace/{sub.id}/word.docx", status=200)
+    page = app.get("/documents", status=200)
+    rows = page.html.select("#my-documents tbody tr")
+    assert len(rows) == 1 and "和平创客空间.docx" in rows[0].get_text() and "Word文档" in rows[0].get_text()
+    link = rows[0].select_one("a")["href"]
+    assert app.get(link, status=200).headers["Content-Disposition"].startswith("attachment; ")
+    assert "我的导出文件" in page.text  # in the menu
+
+    app.reset()
+    login(app, city.account)  # another user's list holds none of them
+    assert app.get("/documents").html.select_one("#my-documents .empty") is not None
+
+    dbsession.delete(dbsession.scalar(select(ModuleGrant).where(ModuleGrant.user_id == applicant.id)))
+    dbsession.flush()
+    app.reset()
+    login(app, applicant.account)
+    assert app.get("/documents").html.select_one("#my-documents .empty") is not None
 
 
 class _Tampering:
