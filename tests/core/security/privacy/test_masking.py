@@ -143,3 +143,17 @@ def test_revealing_someone_who_is_not_staff_is_not_found_and_not_audited(app, db
     login(app, factories.user(dbsession, "admin").account)
     app.get(f"/admin/staff/{person.id}", {"full": "1"}, status=404)
     assert _pii_views(dbsession) == []
+
+
+def test_choosing_an_organisation_shows_no_person_of_it(app, dbsession):
+    """An individual picking their organisation by its full name needs the
+    organisation, not its people: no legal representative, contact or number."""
+    org = factories.organisation(dbsession, name="天津市和平区样例科技有限公司")
+    person = factories.user(dbsession, "individual")
+    login(app, person.account)
+    page = app.get("/me/profile", {"org_name": org.name})
+    results = page.html.select_one("#org-choose").get_text()
+    assert org.name in results and org.credit_code in results
+    for personal in (org.legal_rep_name, org.contact_name, org.contact_mobile, org.legal_rep_mobile,
+                     org.legal_rep_id_number, org.contact_email):
+        assert personal not in results
