@@ -88,11 +88,15 @@ def _run(cmd: list[str], env: dict) -> None:
         raise BackupError(f"{cmd[0]} 失败: {done.stderr.strip()}")
 
 
+# every table whose rows name a file in storage (attachments, generated documents)
+REFERENCED_FILES = text("SELECT storage_key FROM attachment UNION SELECT storage_key FROM generated_document")
+
+
 def _storage_keys(url: str) -> set[str]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return set(conn.execute(text("SELECT storage_key FROM attachment")).scalars())
+            return set(conn.execute(REFERENCED_FILES).scalars())
     finally:
         engine.dispose()
 
@@ -116,7 +120,7 @@ def _dump_database(url: str, dest_dir: str) -> tuple[str, set[str]]:
         # one snapshot for the dump and for the list of referenced files
         with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
-            keys = set(conn.execute(text("SELECT storage_key FROM attachment")).scalars())
+            keys = set(conn.execute(REFERENCED_FILES).scalars())
             _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot}",
                   "--file", os.path.join(dest_dir, name), *args], env)
             conn.rollback()

@@ -122,3 +122,19 @@ def test_backup_refuses_a_directory_that_is_not_empty(site, tmp_path, capsys):
     (tmp_path / "used" / "x").write_text("x")
     assert main(["backup", str(ini), "--to", str(tmp_path / "used")]) == 2
     assert "不是空目录" in capsys.readouterr().err
+
+
+def test_backup_reports_a_generated_document_whose_file_is_gone(site, tmp_path, capsys):
+    from kjgl.core.documents.models import GeneratedDocument
+
+    ini, url, storage = site
+    engine = get_engine({"sqlalchemy.url": url})
+    session = get_session_factory(engine)()
+    with session.begin():
+        session.add(GeneratedDocument(kind="filing_word", filename="评估表.docx", content_type="application/x",
+                                      size=3, sha256="0" * 64, storage_key="ab/gone-document"))
+    engine.dispose()
+    target = tmp_path / "backup"
+    assert main(["backup", str(ini), "--to", str(target)]) == 0
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["missing_files"] == ["ab/gone-document"]
