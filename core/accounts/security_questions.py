@@ -8,7 +8,7 @@ import hmac
 import unicodedata
 
 from ..validators import SECURITY_QUESTIONS
-from .passwords import hash_password, verify_password
+from .passwords import hash_password, needs_rehash, verify_password
 
 SLOTS = (1, 2, 3)
 
@@ -57,4 +57,9 @@ def answers_match(user, answers: list[str]) -> bool:
         verify_password(getattr(user, f"security_a{s}", None) if user is not None else None, normalise_answer(a))
         for s, a in zip(SLOTS, answers)
     ]
-    return has_questions(user) and all(results)
+    matched = has_questions(user) and all(results)
+    if matched:  # answers hashed at another argon2 cost take the current one
+        for s, a in zip(SLOTS, answers):
+            if needs_rehash(getattr(user, f"security_a{s}")):
+                setattr(user, f"security_a{s}", hash_password(normalise_answer(a)))
+    return matched

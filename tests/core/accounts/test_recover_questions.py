@@ -143,3 +143,27 @@ def test_registered_questions_recover_the_password(app, dbsession):
     start(app, "TJLEGAL01")
     assert answer(app, ["天津", "李秀英", "和平路小学"]).status_int == 303
     assert login(app, "tjlegal01", NEW).status_int == 303
+
+
+def test_answers_hashed_at_another_cost_are_rehashed_when_they_match(app, dbsession):
+    from argon2 import PasswordHasher
+
+    from kjgl.core.accounts import passwords
+    from kjgl.core.accounts.security_questions import normalise_answer
+
+    user = legal_user(dbsession)
+    old = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=2)
+    for n, text in enumerate(["天津", "Wang Jianguo", "三体"], start=1):
+        setattr(user, f"security_a{n}", old.hash(normalise_answer(text)))
+    dbsession.flush()
+    start(app, user.account)
+    answer(app, ["天津", "wang jianguo", "错的"])  # a wrong set changes nothing
+    dbsession.refresh(user)
+    assert user.security_a1.startswith("$argon2id$v=19$m=2048,t=2,p=2$")
+    start(app, user.account)
+    assert answer(app, ["天津", "wang jianguo", "三体"]).status_int == 303
+    dbsession.refresh(user)
+    for n, text in enumerate(["天津", "Wang Jianguo", "三体"], start=1):
+        stored = getattr(user, f"security_a{n}")
+        assert not passwords.needs_rehash(stored)
+        assert passwords.verify_password(stored, normalise_answer(text))
