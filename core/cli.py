@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from contextlib import contextmanager
 
 
 def _load(ini: str):
@@ -31,6 +32,21 @@ def _context(ini: str):
     return settings, pm, engine, get_session_factory(engine)
 
 
+@contextmanager
+def _session(ini: str):
+    """(settings, plugin manager, session) of a deployment with every core
+    table mapped, for a command's work; closed and disposed afterwards."""
+    from . import models  # noqa: F401  (maps every core table)
+
+    settings, pm, engine, session_factory = _context(ini)
+    session = session_factory()
+    try:
+        yield settings, pm, session
+    finally:
+        session.close()
+        engine.dispose()
+
+
 def cmd_db_upgrade(args) -> int:
     from . import migrate
 
@@ -43,11 +59,10 @@ def cmd_db_upgrade(args) -> int:
 def cmd_demo(args) -> int:
     from . import demo, migrate
 
-    settings, pm, engine, session_factory = _context(args.ini)
-    migrate.upgrade(settings, pm)
-    session = session_factory()
-    with session.begin():
-        created = demo.load(session, settings, pm)
+    with _session(args.ini) as (settings, pm, session):
+        migrate.upgrade(settings, pm)
+        with session.begin():
+            created = demo.load(session, settings, pm)
     print("演示数据已就绪 (demo data ready)." if not created else "已载入演示数据 (demo data loaded).")
     for account, role in demo.DEMO_LOGINS:
         print(f"  {account:<16} {role}")
@@ -69,32 +84,31 @@ def cmd_create_admin(args) -> int:
     from .accounts.passwords import hash_password
     from .accounts.services import account_taken, password_errors
 
-    settings, pm, engine, session_factory = _context(args.ini)
-    message = validators.account(args.account)
-    if message:
-        print(f"账号 {args.account}: {message}", file=sys.stderr)
-        return 2
-    name = (args.name if args.name is not None else KINDS[args.kind]).strip()
-    if not name or len(name) > 100:
-        print("姓名不能为空，最多100个字符", file=sys.stderr)
-        return 2
-    password = args.password if args.password is not None else _ask_password()
-    if password is None:
-        return 2
-    message = validators.password_strength(password) or password_errors(None, args.account, password)
-    if message:
-        print(f"密码: {message}", file=sys.stderr)
-        return 2
-    migrate.upgrade(settings, pm)  # a fresh deployment may start with this command
-    session = session_factory()
-    with session.begin():
-        if account_taken(session, args.account):
-            print(f"账号 {args.account} 已存在", file=sys.stderr)
+    with _session(args.ini) as (settings, pm, session):
+        message = validators.account(args.account)
+        if message:
+            print(f"账号 {args.account}: {message}", file=sys.stderr)
             return 2
-        session.add(User(account=args.account, password_hash=hash_password(password), kind=args.kind,
-                         name=name, status="active"))
-    print(f"已创建{KINDS[args.kind]} {args.account}")
-    return 0
+        name = (args.name if args.name is not None else KINDS[args.kind]).strip()
+        if not name or len(name) > 100:
+            print("姓名不能为空，最多100个字符", file=sys.stderr)
+            return 2
+        password = args.password if args.password is not None else _ask_password()
+        if password is None:
+            return 2
+        message = validators.password_strength(password) or password_errors(None, args.account, password)
+        if message:
+            print(f"密码: {message}", file=sys.stderr)
+            return 2
+        migrate.upgrade(settings, pm)  # a fresh deployment may start with this command
+        with session.begin():
+            if account_taken(session, args.account):
+                print(f"账号 {args.account} 已存在", file=sys.stderr)
+                return 2
+            session.add(User(account=args.account, password_hash=hash_password(password), kind=args.kind,
+                             name=name, status="active"))
+        print(f"已创建{KINDS[args.kind]} {args.account}")
+        return 0
 
 
 def cmd_serve(args) -> int:
@@ -146,15 +160,10 @@ def cmd_restore(args) -> int:
 
 
 def cmd_audit_verify(args) -> int:
-    from . import models  # noqa: F401  (maps every core table)
     from .audit.chain import verify
 
-    _, _, engine, session_factory = _context(args.ini)
-    session = session_factory()
-    try:
+    with _session(args.ini) as (_, _, session):
         result = verify(session)
-    finally:
-        session.close()
     if result.ok:
         print(f"完整 (intact): 已校验 {result.checked} 条审计记录")
         return 0
@@ -165,7 +174,6 @@ def cmd_audit_verify(args) -> int:
 def cmd_audit_purge(args) -> int:
     import datetime as dt
 
-    from . import models  # noqa: F401  (maps every core table)
     from .audit.chain import PurgeRefused, purge
     from .audit.services import record
 
@@ -174,33 +182,24 @@ def cmd_audit_purge(args) -> int:
     except ValueError:
         print(f"--before 应为日期 YYYY-MM-DD: {args.before}", file=sys.stderr)
         return 2
-    _, _, engine, session_factory = _context(args.ini)
-    session = session_factory()
-    try:
-        with session.begin():
-            count = purge(session, before)
-            record(session, None, "audit_purge", account="kjgl-cli", before=before.isoformat(), purged=count)
-    except PurgeRefused as exc:
-        print(f"拒绝清理 (refused): {exc}", file=sys.stderr)
-        return 2
-    finally:
-        session.close()
+    with _session(args.ini) as (_, _, session):
+        try:
+            with session.begin():
+                count = purge(session, before)
+                record(session, None, "audit_purge", account="kjgl-cli", before=before.isoformat(), purged=count)
+        except PurgeRefused as exc:
+            print(f"拒绝清理 (refused): {exc}", file=sys.stderr)
+            return 2
     print(f"已清理 {before.isoformat()} 之前的审计记录 {count} 条 (purged)")
     return 0
 
 
 def cmd_accounts_purge(args) -> int:
-    from . import models  # noqa: F401  (maps every core table)
     from .accounts import lockout, policy
     from .db import utcnow
 
-    settings, _, engine, session_factory = _context(args.ini)
-    session = session_factory()
-    try:
-        with session.begin():
-            count = lockout.purge_unknown(session, now=utcnow(), period=policy.lockout_period(settings), batch=None)
-    finally:
-        session.close()
+    with _session(args.ini) as (settings, _, session), session.begin():
+        count = lockout.purge_unknown(session, now=utcnow(), period=policy.lockout_period(settings), batch=None)
     print(f"已清理过期的未知账号登录失败记录 {count} 条 (purged)")
     return 0
 
@@ -210,27 +209,21 @@ def cmd_accounts_reset_totp(args) -> int:
     run on the server, so it needs shell access, not a web login."""
     from sqlalchemy import func, select
 
-    from . import models  # noqa: F401  (maps every core table)
     from .accounts import totp
     from .accounts.models import User
     from .audit.services import record
 
-    _, _, engine, session_factory = _context(args.ini)
-    session = session_factory()
-    try:
-        with session.begin():
-            user = session.scalar(select(User).where(func.lower(User.account) == args.account.lower()))
-            if user is None:
-                print(f"账号 {args.account} 不存在", file=sys.stderr)
-                return 2
-            if not user.totp_secret:
-                print(f"账号 {user.account} 尚未绑定动态口令，无需重置")
-                return 0
-            totp.reset(user)
-            record(session, None, "totp_reset", account="kjgl-cli", object_type="user", object_id=user.id,
-                   target_account=user.account)
-    finally:
-        session.close()
+    with _session(args.ini) as (_, _, session), session.begin():
+        user = session.scalar(select(User).where(func.lower(User.account) == args.account.lower()))
+        if user is None:
+            print(f"账号 {args.account} 不存在", file=sys.stderr)
+            return 2
+        if not user.totp_secret:
+            print(f"账号 {user.account} 尚未绑定动态口令，无需重置")
+            return 0
+        totp.reset(user)
+        record(session, None, "totp_reset", account="kjgl-cli", object_type="user", object_id=user.id,
+               target_account=user.account)
     print(f"已重置账号 {user.account} 的动态口令，下次登录时重新绑定 (reset)")
     return 0
 
@@ -238,21 +231,16 @@ def cmd_accounts_reset_totp(args) -> int:
 def cmd_storage_sweep(args) -> int:
     import datetime as dt
 
-    from . import models  # noqa: F401  (maps every core table)
     from .attachments.storage import storage_from_settings
     from .documents.sweep import retention_days, sweep
 
     if args.older_than_hours < 0:
         print("--older-than-hours 不能为负数", file=sys.stderr)
         return 2
-    settings, _, engine, session_factory = _context(args.ini)
-    days = retention_days(settings)
-    session = session_factory()
-    try:
+    with _session(args.ini) as (settings, _, session):
+        days = retention_days(settings)
         result = sweep(session, storage_from_settings(settings), grace=dt.timedelta(hours=args.older_than_hours),
                        retention=dt.timedelta(days=days))
-    finally:
-        session.close()
     print(f"已删除未完成的上传 (.part) {result.partial} 个，无记录引用的文件 {result.orphans} 个，"
           f"超过 {days} 天的生成文档 {result.documents} 个 (swept)")
     return 0
@@ -275,23 +263,21 @@ def cmd_keys_new(args) -> int:
 
 
 def cmd_keys_rotate(args) -> int:
-    from . import models  # noqa: F401  (maps every core table)
+    from . import models
     from .audit.services import record
     from .crypto import CryptoError, keyring
     from .keys import rotate
 
-    _, pm, engine, session_factory = _context(args.ini)
-    tables = list(models.CORE_TABLES) + [t for ts in pm.hook.kjgl_metadata() for t in ts or []]
-    session = session_factory()
-    try:
-        with session.begin():
-            counts = rotate(session.connection(), tables)
-            record(session, None, "keys_rotate", account="kjgl-cli", key=keyring().current_id, **counts.as_dict())
-    except CryptoError as exc:
-        print(f"kjgl keys rotate: {exc}；未做任何修改 (nothing changed)", file=sys.stderr)
-        return 2
-    finally:
-        session.close()
+    with _session(args.ini) as (_, pm, session):
+        tables = list(models.CORE_TABLES) + [t for ts in pm.hook.kjgl_metadata() for t in ts or []]
+        try:
+            with session.begin():
+                counts = rotate(session.connection(), tables)
+                record(session, None, "keys_rotate", account="kjgl-cli", key=keyring().current_id,
+                       **counts.as_dict())
+        except CryptoError as exc:
+            print(f"kjgl keys rotate: {exc}；未做任何修改 (nothing changed)", file=sys.stderr)
+            return 2
     print(f"已用密钥 {keyring().current_id} 重新加密 (re-encrypted): {counts.resealed} 个旧密钥的值，"
           f"{counts.sealed} 个明文值；{counts.current} 个已是当前密钥；重算检索哈希 {counts.hashes} 个")
     return 0
