@@ -79,17 +79,23 @@ def _done(request, user: User, password: str, method: str) -> None:
            method=method)
 
 
-# --- by SMS code -----------------------------------------------------------
-
-def start_sms(request, raw) -> str:
-    """Step 1: account + registered mobile + captcha → a code to that mobile.
-    Returns the masked mobile."""
-    data, errors = _validated(forms.SMS_START, raw)
+def _started(request, schema, raw) -> dict:
+    """Step 1 of either way: the form's values, the captcha checked too."""
+    data, errors = _validated(schema, raw)
     message = captcha.check(request, data.get("captcha"))
     if message:
         errors["captcha"] = message
     if errors:
         raise RecoveryRefused(errors)
+    return data
+
+
+# --- by SMS code -----------------------------------------------------------
+
+def start_sms(request, raw) -> str:
+    """Step 1: account + registered mobile + captcha → a code to that mobile.
+    Returns the masked mobile."""
+    data = _started(request, forms.SMS_START, raw)
     user = find_by_account_and_mobile(request.dbsession, data["account"], data["mobile"])
     if user is None:
         _failed(request, "sms", data["account"], "账号与手机号码不匹配")
@@ -136,12 +142,7 @@ def finish_sms(request, raw) -> User:
 
 def start_questions(request, raw) -> None:
     """Step 1: the account (+ captcha). Remembers it for step 2."""
-    data, errors = _validated(forms.QUESTIONS_START, raw)
-    message = captcha.check(request, data.get("captcha"))
-    if message:
-        errors["captcha"] = message
-    if errors:
-        raise RecoveryRefused(errors)
+    data = _started(request, forms.QUESTIONS_START, raw)
     request.session[QUESTIONS_STATE] = {"account": data["account"], "t": int(time.time()), "wrong": 0}
 
 
