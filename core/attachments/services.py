@@ -21,6 +21,7 @@ from ..audit.services import changes, record
 from . import filetypes
 from .filenames import sanitize
 from .models import Attachment, human_size
+from .storage import discard_unless_committed
 
 CHUNK_BYTES = 64 * 1024
 
@@ -136,8 +137,7 @@ def add_upload(dbsession, storage, *, owner_type: str, owner_id: int, slot: Slot
     dbsession.add(attachment)
     dbsession.flush()
     if txn is not None:
-        txn.addAfterAbortHook(lambda: storage.delete(key))
-        txn.addAfterCommitHook(lambda ok: None if ok else storage.delete(key))
+        discard_unless_committed(txn, storage, key)
     return attachment
 
 

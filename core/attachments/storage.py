@@ -35,6 +35,13 @@ class Storage(Protocol):
         """Remove the unfinished write of ``key``."""
 
 
+
+def discard_unless_committed(txn, storage, key: str) -> None:
+    """Remove ``key``'s bytes when ``txn`` aborts or its commit fails: stored
+    bytes outlive the request only together with the row that names them."""
+    txn.addAfterAbortHook(lambda: storage.delete(key))
+    txn.addAfterCommitHook(lambda ok: None if ok else storage.delete(key))
+
 class DirectoryStorage:
     def __init__(self, root: str):
         self.root = os.path.abspath(root)

@@ -8,7 +8,9 @@ import hashlib
 from typing import BinaryIO
 
 from pyramid.response import Response
+
 from ..attachments.filenames import sanitize
+from ..attachments.storage import discard_unless_committed
 from ..audit.services import record
 from .integrity import CHUNK_BYTES, verified_download
 from .models import GeneratedDocument
@@ -49,9 +51,7 @@ def store(request, source: bytes | BinaryIO, *, kind: str, filename: str, conten
     user; the creation is audited with the hash."""
     storage = request.registry["kjgl.storage"]
     key, size, sha256 = save_hashed(storage, source)
-    txn = request.tm.get()
-    txn.addAfterAbortHook(lambda: storage.delete(key))
-    txn.addAfterCommitHook(lambda ok: None if ok else storage.delete(key))
+    discard_unless_committed(request.tm.get(), storage, key)
     document = GeneratedDocument(
         kind=kind, filename=sanitize(filename, "导出文件"), content_type=content_type, size=size,
         sha256=sha256, storage_key=key, created_by_id=getattr(request.identity, "id", None),
