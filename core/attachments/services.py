@@ -21,9 +21,7 @@ from ..audit.services import changes, record
 from . import filetypes
 from .filenames import sanitize
 from .models import Attachment, human_size
-from .storage import discard_unless_committed
-
-CHUNK_BYTES = 64 * 1024
+from .storage import CHUNK_BYTES, discard_unless_committed
 
 
 @dataclass(frozen=True)

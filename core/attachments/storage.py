@@ -36,6 +36,9 @@ class Storage(Protocol):
 
 
 
+# how much of a stored file is read or written at a time
+CHUNK_BYTES = 64 * 1024
+
 def discard_unless_committed(txn, storage, key: str) -> None:
     """Remove ``key``'s bytes when ``txn`` aborts or its commit fails: stored
     bytes outlive the request only together with the row that names them."""

@@ -12,9 +12,8 @@ from pyramid.response import FileIter, Response
 
 from .. import errors
 from ..attachments.filenames import content_disposition
+from ..attachments.storage import CHUNK_BYTES
 from ..audit.services import record
-
-CHUNK_BYTES = 64 * 1024
 
 
 class IntegrityFailure(Exception):

@@ -10,9 +10,9 @@ from typing import BinaryIO
 from pyramid.response import Response
 
 from ..attachments.filenames import sanitize
-from ..attachments.storage import discard_unless_committed
+from ..attachments.storage import CHUNK_BYTES, discard_unless_committed
 from ..audit.services import record
-from .integrity import CHUNK_BYTES, verified_download
+from .integrity import verified_download
 from .models import GeneratedDocument
 
 OBJECT_TYPE = "generated_document"
