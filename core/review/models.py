@@ -41,6 +41,11 @@ class Batch(Base):
     title: Mapped[str] = mapped_column(String(200))
     deadline: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open / closed
+    # dates some documents check rows against (a plugin's ``batch_fields``):
+    # the cut-off of cumulative tables, the window dated activities must fall in
+    cutoff_on: Mapped[dt.date | None] = mapped_column(Date)
+    window_start: Mapped[dt.date | None] = mapped_column(Date)
+    window_end: Mapped[dt.date | None] = mapped_column(Date)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -89,6 +94,18 @@ class Submission(Base):
     @property
     def editable(self) -> bool:
         return self.state in EDITABLE_STATES
+
+
+class SubmissionRoute(Base):
+    """The agency deciding each step of a submission, fixed when it is
+    submitted: lists and rights follow this, not the tree as it is later."""
+
+    __tablename__ = "submission_route"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"),
+                                               primary_key=True)
+    step: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
 
 
 class ReviewEvent(Base):

@@ -18,7 +18,9 @@ from sqlalchemy import select, update
 from ..agencies.models import Agency
 from ..db import utcnow
 from ..hookspecs import ReviewChain
-from .models import EDITABLE_STATES, Batch, ReviewEvent, Submission
+from .models import EDITABLE_STATES, Batch, ReviewEvent, Submission, SubmissionRoute
+
+CHOSEN = "chosen"  # ReviewStep.level of a step decided by the agency the applicant chooses
 
 
 class ReviewError(Exception):
@@ -56,12 +58,17 @@ def carrier_key(title: str) -> str:
 
 # --- batches -----------------------------------------------------------------
 
-def open_batch(db, module_key: str, year: int, deadline: dt.date, opened_by, title: str | None = None) -> Batch:
+def open_batch(db, module_key: str, year: int, deadline: dt.date, opened_by, title: str | None = None,
+               **dates) -> Batch:
+    """Open the yearly batch; ``dates`` sets the batch's cut-off and window
+    (``cutoff_on``, ``window_start``, ``window_end``)."""
     existing = db.scalars(select(Batch).where(Batch.module_key == module_key, Batch.year == year)).first()
     if existing is not None:
         raise InvalidDecision(f"{year}年度的批次已存在", field="year")
+    if dates.get("window_start") and dates.get("window_end") and dates["window_start"] > dates["window_end"]:
+        raise InvalidDecision("活动时间范围的开始日期不能晚于结束日期", field="window_end")
     batch = Batch(module_key=module_key, year=year, deadline=deadline, status="open",
-                  opened_by_id=getattr(opened_by, "id", None), title=title or f"{year}年度")
+                  opened_by_id=getattr(opened_by, "id", None), title=title or f"{year}年度", **dates)
     db.add(batch)
     db.flush()
     return batch
@@ -142,37 +149,59 @@ def touch_draft(db, sub: Submission, expected_version: int | None = None, *, tit
                         "该记录已在其他窗口或由他人修改，请刷新后重新编辑（您本次的修改未保存）")
 
 
-def submit(db, chain: ReviewChain, sub: Submission, actor) -> ReviewEvent:
-    """Lock the record and send it to the first step. The caller has already
-    validated the whole document."""
+def submit(db, chain: ReviewChain, sub: Submission, actor, chosen: Agency | None = None) -> ReviewEvent:
+    """Lock the record, fix its route (the agency of every step) and send it
+    to the first step. The caller has already validated the whole document
+    and, for a chain with a ``chosen`` step, that ``chosen`` accepts it."""
     ensure_editable(sub)
-    if sub.agency_id is None:
-        raise InvalidDecision("请先选择所在区，以确定审核单位", field="district")
-    _conditional_update(db, sub, {"id": sub.id, "state": EDITABLE_STATES, "version": sub.version},
-                        {"state": "submitted", "step": 0, "submitted_at": utcnow(), "updated_at": utcnow(),
-                         "last_opinion": None},  # earlier opinions stay in the history
+    route = plan_route(db, chain, sub, chosen)
+    values = {"state": "submitted", "step": 0, "submitted_at": utcnow(), "updated_at": utcnow(),
+              "last_opinion": None}  # earlier opinions stay in the history
+    if sub.agency_id is None or chain.step(0).level == CHOSEN:
+        values["agency_id"] = route[0].id  # the agency whose subtree lists the record
+    _conditional_update(db, sub, {"id": sub.id, "state": EDITABLE_STATES, "version": sub.version}, values,
                         "该记录状态已变化，请刷新后重试")
+    db.execute(SubmissionRoute.__table__.delete().where(SubmissionRoute.submission_id == sub.id))
+    db.add_all(SubmissionRoute(submission_id=sub.id, step=i, agency_id=a.id) for i, a in enumerate(route))
+    db.flush()
     return _event(db, sub, actor, None, chain.step(0).key, "提交", "submit", "")
+
+
+def plan_route(db, chain: ReviewChain, sub: Submission, chosen: Agency | None = None) -> list[Agency]:
+    """The agency of each step: the chosen one for a ``chosen`` step, else the
+    record's agency or its ancestor of the step's level (for a step after a
+    chosen one: the chosen agency's ancestor)."""
+    base = db.get(Agency, sub.agency_id) if sub.agency_id else None
+    route = []
+    for step in chain.steps:
+        if step.level == CHOSEN:
+            if chosen is None:
+                raise InvalidDecision("请选择受理机构", field="agency")
+            base = agency = chosen
+        else:
+            agency = base
+            while agency is not None and agency.level != step.level:
+                agency = agency.parent
+        if agency is None:
+            raise InvalidDecision("请先选择所在区，以确定审核单位", field="district")
+        route.append(agency)
+    return route
 
 
 # --- the reviewers' side -------------------------------------------------------
 
 def step_agency(db, sub: Submission, chain: ReviewChain, index: int) -> Agency | None:
-    """The agency deciding step ``index``: the district agency itself, or its
-    ancestor of the step's level."""
-    agency = db.get(Agency, sub.agency_id) if sub.agency_id else None
-    level = chain.step(index).level
-    while agency is not None and agency.level != level:
-        agency = agency.parent
-    return agency
+    """The agency deciding step ``index``, as stored when the record was submitted."""
+    agency_id = db.scalar(select(SubmissionRoute.agency_id).where(
+        SubmissionRoute.submission_id == sub.id, SubmissionRoute.step == index))
+    return db.get(Agency, agency_id) if agency_id is not None else None
 
 
 def can_decide(db, chain: ReviewChain, sub: Submission, reviewer) -> bool:
     if reviewer is None or reviewer.kind != "agency" or sub.state != "submitted":
         return False
     target = step_agency(db, sub, chain, sub.step)
-    return target is not None and reviewer.agency is not None and reviewer.agency.contains(target) \
-        and reviewer.agency.level == target.level
+    return target is not None and reviewer.agency is not None and reviewer.agency.id == target.id
 
 
 def decide(db, chain: ReviewChain, sub: Submission, reviewer, *, decision: str, opinion: str = "",
@@ -218,7 +247,8 @@ def _event(db, sub, actor, agency, step_key, step_title, decision, opinion, grad
 
 def reviewer_scope(stmt, reviewer):
     """Restrict a ``select(Submission)`` to what an agency reviewer may see:
-    non-draft records whose district agency lies in the reviewer's subtree."""
+    non-draft records whose agency (the district, or the agency chosen at
+    submission) lies in the reviewer's subtree."""
     sub_agencies = select(Agency.id).where(Agency.path.startswith(reviewer.agency.path))
     return stmt.where(Submission.agency_id.in_(sub_agencies), Submission.state != "draft")
 
