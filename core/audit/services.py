@@ -40,6 +40,7 @@ EVENTS = {
     "storage_sweep": "清理存储文件",
     "batch_open": "开启填报批次",
     "batch_close": "关闭填报批次",
+    "filing_create": "新建填报记录",
     "filing_save": "暂存填报记录",
     "filing_submit": "提交填报记录",
     "filing_view": "查看填报记录",
@@ -63,13 +64,14 @@ def client_ip(request) -> str | None:
 
 
 def record(dbsession, request, event: str, *, user=None, object_type: str | None = None,
-           object_id=None, success: bool = True, **detail) -> AuditEvent:
+           object_id=None, success: bool = True, ip: str | None = None, **detail) -> AuditEvent:
+    """One audit event. Services without a request pass the ``user`` and ``ip``."""
     actor = user if user is not None else (request.identity if request is not None else None)
     row = AuditEvent(
         user_id=getattr(actor, "id", None),
         account=getattr(actor, "account", None) or detail.pop("account", None),
         role=getattr(actor, "kind", None),
-        ip=client_ip(request),
+        ip=client_ip(request) if request is not None else ip,
         event=event,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),

@@ -15,6 +15,7 @@ from .. import masking
 from ..agencies.models import Agency
 from ..attachments import services as attachments
 from ..audit.services import changes
+from ..forms import Schema
 from ..review import services as review
 from ..review.models import Batch, Submission
 from .types import FilingType
@@ -27,19 +28,23 @@ class Outcome:
     message: str = ""
 
 
+def raw_value(value) -> str | None:
+    """A typed value as the string a person would have typed."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "1" if value else ""
+    return str(value)
+
+
+def serialise_fields(fields, data: dict) -> dict[str, str]:
+    return {f.name: raw_value(data[f.name]) for f in fields if data.get(f.name) is not None}
+
+
 def serialise(filing: FilingType, data: dict) -> dict[str, str]:
-    out = {}
-    for f in filing.fields:
-        value = data.get(f.name)
-        if value is None:
-            continue
-        if isinstance(value, dt.date):
-            out[f.name] = value.isoformat()
-        elif isinstance(value, bool):
-            out[f.name] = "1" if value else ""
-        else:
-            out[f.name] = str(value)
-    return out
+    return serialise_fields(filing.input_fields, data)
 
 
 # a long text is logged by its first characters (the record keeps the whole text)
@@ -54,8 +59,9 @@ def data_changes(filing: FilingType, before: dict | None, after: dict | None) ->
 
 
 def typed(filing: FilingType, stored: dict) -> dict:
-    """The stored strings as typed values (malformed ones can't be stored)."""
-    return filing.schema.validate(stored or {}, partial=True).data
+    """The stored strings as typed values (malformed ones can't be stored),
+    computed figures included."""
+    return Schema(*filing.fields).validate(stored or {}, partial=True).data
 
 
 def content(db, filing: FilingType, sub: Submission):

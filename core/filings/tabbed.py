@@ -1,0 +1,278 @@
+"""The rules of a tabbed document: save one tab, compute its figures, list
+what stops 提交, submit to a chosen agency.
+
+Services take a :class:`Context` (database, actor, settings, storage) and
+plain values, and record their own audit events, so a page, a JSON client,
+a command and a test get the same rules and the same trail.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from pyramid.settings import asbool, aslist
+from sqlalchemy import select
+
+from ..agencies.models import Agency
+from ..attachments import services as attachments
+from ..attachments.models import Attachment
+from ..audit.services import changes, record
+from ..forms import Schema
+from ..review import services as review
+from ..review.models import Submission
+from . import services
+from .tables import DetailTable, cell_key, posted_rows, row_label, validate_row
+from .tabs import Tab, compute
+from .types import FilingType
+
+
+@dataclass
+class Context:
+    db: Any
+    actor: Any
+    settings: Mapping[str, Any]
+    storage: Any = None
+    txn: Any = None  # the transaction a stored file is discarded with if it aborts
+    ip: str | None = None
+
+    @classmethod
+    def of(cls, request) -> "Context":
+        return cls(db=request.dbsession, actor=request.identity, settings=request.registry.settings,
+                   storage=request.registry.get("kjgl.storage"), txn=request.tm.get(), ip=request.remote_addr)
+
+    def audit(self, event: str, **detail):
+        return record(self.db, None, event, user=self.actor, ip=self.ip, **detail)
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    errors: dict[str, str] = field(default_factory=dict)
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    tab: str
+    key: str  # the field, cell (table-token-column) or slot it is about
+    message: str
+
+
+# --- reading ---------------------------------------------------------------------
+
+def row_objects(db, table: DetailTable, sub_id: int) -> list:
+    model = table.model
+    return list(db.scalars(select(model).where(model.submission_id == sub_id)
+                           .order_by(model.position, model.id)))
+
+
+def row_values(table: DetailTable, obj) -> dict[str, Any]:
+    return {"id": obj.id, **{c.name: getattr(obj, c.name) for c in table.columns}}
+
+
+def stored_rows(db, filing: FilingType, sub_id: int) -> dict[str, list[dict]]:
+    return {t.key: [row_values(t, o) for o in row_objects(db, t, sub_id)] for t in filing.tables}
+
+
+def row_files(db, filing: FilingType, table: DetailTable, row_ids) -> dict[int, dict[str, list[Attachment]]]:
+    """The proofs of each row: ``{row id: {slot: [files]}}``."""
+    out: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    if not row_ids or not table.slots:
+        return out
+    for att in db.scalars(select(Attachment).where(Attachment.owner_type == filing.row_owner_type(table),
+                                                   Attachment.owner_id.in_(list(row_ids)))
+                          .order_by(Attachment.id)):
+        out[att.owner_id][att.slot].append(att)
+    return out
+
+
+def token(row_id: int) -> str:
+    """The page's token of a stored row."""
+    return f"r{row_id}"
+
+
+# --- saving one tab ------------------------------------------------------------------
+
+def _figures(filing: FilingType, rows: Mapping[str, list]) -> dict[str, str]:
+    values = compute(filing.figures, rows)
+    return {k: ("" if v is None else str(v)) for k, v in values.items()}
+
+
+def save_tab(ctx: Context, filing: FilingType, sub: Submission, tab: Tab, params,
+             expected_version: int | None) -> Outcome:
+    """保存 one tab: its fields, its tables' rows (added, changed, removed,
+    in page order) and the files posted for its rows and slots. Nothing of
+    the other tabs is touched; every figure is recomputed from the rows."""
+    review.ensure_editable(sub)
+    db = ctx.db
+    errors: dict[str, str] = {}
+    raw = {f.name: params.get(f.name) for f in tab.fields}
+    result = Schema(*tab.fields).validate(raw, partial=True)
+    errors.update(result.errors)
+
+    stored = stored_rows(db, filing, sub.id)
+    posted: dict[str, list[tuple[str, dict]]] = {}
+    for table in tab.tables:
+        rows, message = posted_rows(table, params)
+        if message:
+            errors[table.key] = message
+        posted[table.key] = rows
+    # a row may name a row of another table (a team): the page's values for
+    # tables of this tab, the stored ones for the others
+    others = dict(stored)
+    others.update({k: [r for _, r in rows] for k, rows in posted.items()})
+    clean: dict[str, list[tuple[str, int | None, dict]]] = {}
+    for table in tab.tables:
+        known = {r["id"] for r in stored[table.key]}
+        clean[table.key] = []
+        for index, (tok, raw_row) in enumerate(posted[table.key]):
+            values, row_errors = validate_row(table, tok, raw_row, index, batch=sub.batch, others=others,
+                                              partial=True)
+            errors.update(row_errors)
+            row_id = None
+            if raw_row.get("id"):
+                row_id = int(raw_row["id"]) if str(raw_row["id"]).isdigit() else -1
+                if row_id not in known:
+                    errors[cell_key(table, tok, "id")] = f"{row_label(table, index, values)}已被删除或不属于本申报书，请刷新页面"
+            clean[table.key].append((tok, row_id, values))
+    if errors:
+        return Outcome(False, errors, "本页内容未保存，请修改标红的内容后重新保存（已选择的附件需重新选择）")
+
+    content = services.content(db, filing, sub)
+    before = dict(content.data or {})
+    data = {k: v for k, v in before.items() if k not in {f.name for f in tab.fields}}
+    data.update(services.serialise_fields(tab.fields, result.data))
+    upload_errors: dict[str, str] = {}
+    row_changes: dict[str, Any] = {}
+    for table in tab.tables:
+        objects = {o.id: o for o in row_objects(db, table, sub.id)}
+        kept = []
+        for position, (tok, row_id, values) in enumerate(clean[table.key]):
+            obj = objects.pop(row_id, None) if row_id else None
+            if obj is None:
+                obj = table.model(submission_id=sub.id)
+                db.add(obj)
+            for name, value in values.items():
+                setattr(obj, name, value)
+            obj.position = position
+            kept.append((tok, obj))
+        for obj in objects.values():  # removed on the page
+            for att in db.scalars(select(Attachment).where(Attachment.owner_type == filing.row_owner_type(table),
+                                                           Attachment.owner_id == obj.id)):
+                attachments.delete(db, ctx.storage, att, ctx.txn)
+            db.delete(obj)
+        db.flush()
+        row_changes[table.key] = [len(stored[table.key]), len(kept)]
+        for tok, obj in kept:
+            for slot in table.slots:
+                upload_errors.update(_store(ctx, filing.row_owner_type(table), obj.id, slot,
+                                            params, cell_key(table, tok, slot.name)))
+    for slot in tab.slots:
+        upload_errors.update(_store(ctx, filing.owner_type, sub.id, slot, params, slot.name))
+    data.update(_figures(filing, stored_rows(db, filing, sub.id)))
+    review.touch_draft(db, sub, expected_version)
+    content.data = data
+    ctx.audit("filing_save", object_type=filing.owner_type, object_id=sub.id, tab=tab.key,
+              changes=services.data_changes(filing, before, data),
+              rows={k: v for k, v in row_changes.items() if v[0] != v[1]})
+    if upload_errors:
+        return Outcome(False, upload_errors, "本页已保存，但部分附件未上传成功")
+    return Outcome(True, message=f"“{tab.title}”已保存")
+
+
+def _store(ctx: Context, owner_type: str, owner_id: int, slot, params, name: str) -> dict[str, str]:
+    files = attachments.uploads_in(params, name)
+    if not files:
+        return {}
+    if not slot.multiple:
+        for old in ctx.db.scalars(select(Attachment).where(Attachment.owner_type == owner_type,
+                                                           Attachment.owner_id == owner_id,
+                                                           Attachment.slot == slot.name)):
+            attachments.delete(ctx.db, ctx.storage, old, ctx.txn)
+        files = files[:1]
+    messages = []
+    for upload in files:
+        try:
+            att = attachments.add_upload(
+                ctx.db, ctx.storage, owner_type=owner_type, owner_id=owner_id, slot=slot, upload=upload,
+                default_max=ctx.settings["kjgl.upload_max_bytes"], user=ctx.actor, txn=ctx.txn,
+                parse_pdf=asbool(ctx.settings.get("kjgl.upload_parse_pdf", True)))
+        except attachments.UploadRefused as refused:
+            messages.append(str(refused))
+            continue
+        ctx.audit("attachment_upload", object_type=owner_type, object_id=owner_id, slot=slot.name,
+                  attachment_id=att.id, filename=att.filename, size=att.size, sha256=att.sha256,
+                  changes=changes({}, {"attachment": att.filename}))
+    return {name: "；".join(messages)} if messages else {}
+
+
+# --- completeness and 提交 ----------------------------------------------------------
+
+def problems(db, filing: FilingType, sub: Submission) -> list[Problem]:
+    """Every problem that stops 提交, tab by tab, in page order."""
+    data = services.content(db, filing, sub).data or {}
+    rows = stored_rows(db, filing, sub.id)
+    doc_files = attachments.files_for(db, filing.owner_type, sub.id)
+    out: list[Problem] = []
+    for tab in filing.tabs:
+        result = Schema(*tab.fields).validate({f.name: data.get(f.name) for f in tab.fields})
+        out += [Problem(tab.key, name, message) for name, message in result.errors.items()]
+        for table in tab.tables:
+            table_rows = rows[table.key]
+            if len(table_rows) < table.min_rows:
+                out.append(Problem(tab.key, table.key, f"请在“{table.title}”中至少填写{table.min_rows}行"))
+            files = row_files(db, filing, table, [r["id"] for r in table_rows])
+            for index, row in enumerate(table_rows):
+                raw = {k: services.raw_value(v) for k, v in row.items()}
+                _, errs = validate_row(table, token(row["id"]), raw, index, batch=sub.batch, others=rows,
+                                       partial=False, files=files.get(row["id"], {}))
+                out += [Problem(tab.key, key, message) for key, message in errs.items()]
+        for slot in tab.slots:
+            if slot.required and not doc_files.get(slot.name):
+                out.append(Problem(tab.key, slot.name, f"请上传{slot.title}"))
+    return out
+
+
+def completeness(db, filing: FilingType, sub: Submission) -> dict[str, int]:
+    """Open problems per tab (0: complete), for the tab bar."""
+    counts = {t.key: 0 for t in filing.tabs}
+    for problem in problems(db, filing, sub):
+        counts[problem.tab] += 1
+    return counts
+
+
+def accepting_agencies(db, settings: Mapping[str, Any], module_key: str) -> list[Agency]:
+    """The agencies this deployment lets applicants choose for ``module_key``
+    (``kjgl.accepting.<module> = agency codes``), in the order listed."""
+    codes = aslist(settings.get(f"kjgl.accepting.{module_key}", ""))
+    found = {a.code: a for a in db.scalars(select(Agency).where(Agency.code.in_(codes)))} if codes else {}
+    return [found[c] for c in codes if c in found]
+
+
+def submit(ctx: Context, filing: FilingType, chain, sub: Submission, agency_id: Any) -> tuple[Outcome, list[Problem]]:
+    """提交申报材料: every tab valid, an accepting agency chosen; then locked."""
+    review.ensure_editable(sub)
+    found = problems(ctx.db, filing, sub)
+    if found:
+        return Outcome(False, message=f"提交失败：还有{len(found)}处需要完善，请逐项修改后重新提交"), found
+    choices = {a.id: a for a in accepting_agencies(ctx.db, ctx.settings, filing.module_key)}
+    chosen = choices.get(int(agency_id)) if str(agency_id or "").isdigit() else None
+    if chosen is None:
+        return Outcome(False, {"agency": "请选择受理机构"}, "请选择受理机构"), []
+    before = {"state": sub.state}
+    review.submit(ctx.db, chain, sub, ctx.actor, chosen=chosen)
+    ctx.audit("filing_submit", object_type=filing.owner_type, object_id=sub.id, agency=chosen.name,
+              changes=changes(before, {"state": sub.state}))
+    return Outcome(True, message=f"已提交至{chosen.name}，提交后不能修改申报内容"), []
+
+
+def create(ctx: Context, filing: FilingType, *, title: str, today: dt.date | None = None) -> Submission:
+    """A new draft of the batch open today, named after its carrier."""
+    batch = review.open_batch_for(ctx.db, filing.module_key, today)
+    sub = review.create_draft(ctx.db, module_key=filing.module_key, kind=filing.kind, batch=batch,
+                              organisation=ctx.actor.organisation, applicant=ctx.actor, title=title, today=today)
+    services.content(ctx.db, filing, sub).data = _figures(filing, {t.key: [] for t in filing.tables})
+    ctx.audit("filing_create", object_type=filing.owner_type, object_id=sub.id, title=title)
+    return sub
