@@ -2,7 +2,10 @@
 the CSRF token and flash messages."""
 from __future__ import annotations
 
+import json
+
 from pyramid.events import BeforeRender
+from pyramid.interfaces import IRoutesMapper
 from pyramid.renderers import get_renderer
 
 from .audit import localtime
@@ -48,6 +51,9 @@ def add_globals(event):
     # once under load (cpython#106905)
     event["filing_macros"] = get_renderer("kjgl.core:templates/filings/macros.pt").implementation()
     event["account_widgets"] = get_renderer("kjgl.core:templates/accounts/widgets.pt").implementation()
+    event["tab_macros"] = get_renderer("kjgl.core:templates/filings/tab_macros.pt").implementation()
+    event["json_dumps"] = _json_dumps
+    event["has_route"] = lambda name: request.registry.getUtility(IRoutesMapper).get_route(name) is not None
     event["site_title"] = request.registry.settings["kjgl.title"]
     event.setdefault("page_title", "")
     event.setdefault("errors", {})
@@ -57,6 +63,10 @@ def add_globals(event):
     event["flashes"] = request.session.pop_flash() if request.session else []
     event["csrf_token"] = request.session.get_csrf_token()
     event["local_time"] = localtime.show_minutes  # stored UTC → Beijing time for pages
+
+
+def _json_dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def flash(request, message: str):

@@ -41,6 +41,7 @@ EVENTS = {
     "batch_open": "开启填报批次",
     "batch_close": "关闭填报批次",
     "filing_create": "新建填报记录",
+    "carrier_save": "保存载体信息",
     "filing_save": "暂存填报记录",
     "filing_submit": "提交填报记录",
     "filing_view": "查看填报记录",

@@ -18,7 +18,7 @@ def agency_at_level(*levels):
 def include_filing(config, filing: FilingType, prefix: str):
     """Register a filing's routes, views, permissions and attachment rules."""
     from ..audit.services import add_field_titles
-    from . import access, review_views, views
+    from . import access, review_views, tab_views, views
 
     filings = config.registry.setdefault(REGISTRY_KEY, {})
     if filing.module_key in filings:
@@ -31,7 +31,12 @@ def include_filing(config, filing: FilingType, prefix: str):
     config.add_permission_rule(f"{k}:export:full", agency_at_level("city"))
     add_field_titles(filing.owner_type, {f.name: f.label for f in filing.fields})
     config.add_attachment_owner(filing.owner_type, access.attachment_viewer(filing), access.attachment_changer(filing))
-    views.register(config, filing, prefix)
+    for table in filing.tables:
+        config.add_attachment_owner(filing.row_owner_type(table), *access.row_attachment_rules(filing, table))
+    if filing.tabs:
+        tab_views.register(config, filing, prefix)
+    else:
+        views.register(config, filing, prefix)
     review_views.register(config, filing, prefix)
 
 
@@ -46,6 +51,6 @@ def filing_menu_items(filing: FilingType, order: int = 50):
     k = filing.module_key
     return [
         MenuItem(filing.title, f"{k}.home", f"{k}:module:use", order),
-        MenuItem(f"{filing.noun}绩效评估审核", f"{k}.review", f"{k}:review:decide", order),
+        MenuItem(filing.review_title or f"{filing.noun}审核", f"{k}.review", f"{k}:review:decide", order),
         MenuItem(f"{filing.noun}填报批次", f"{k}.batches", f"{k}:batch:manage", order + 1),
     ]

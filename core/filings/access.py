@@ -59,3 +59,23 @@ def attachment_changer(filing):
             return Refusal(409, "已提交的申报材料不能修改附件（如需修改，请等待审核退回）")
         return None
     return can_change
+
+
+def row_attachment_rules(filing, table):
+    """A detail-table row's proofs follow the rules of the record holding the row."""
+    def record_of(request, row_id):
+        row = request.dbsession.get(table.model, row_id)
+        return request.dbsession.get(Submission, row.submission_id) if row is not None else None
+
+    def can_view(request, owner_id: int) -> bool:
+        sub = record_of(request, owner_id)
+        return applicant_may_see(request, filing, sub) or reviewer_may_see(request, filing, sub)
+
+    def can_change(request, owner_id: int):
+        sub = record_of(request, owner_id)
+        if not applicant_may_see(request, filing, sub):
+            return Refusal(403, "您没有修改此附件的权限。")
+        if not sub.editable:
+            return Refusal(409, "已提交的申报材料不能修改附件（如需修改，请等待审核退回）")
+        return None
+    return can_view, can_change

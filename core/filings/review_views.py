@@ -169,6 +169,11 @@ BATCH = Schema(
 )
 
 
+def batch_schema(filing) -> Schema:
+    """年度 and 截止日期, and the dates the plugin's documents check rows against."""
+    return Schema(*BATCH.fields, *filing.batch_fields)
+
+
 def batches(request, filing):
     values, errors = {}, {}
     if request.method == "POST":
@@ -182,7 +187,8 @@ def batches(request, filing):
                        changes=changes(before, snapshot(batch, ("status",))))
                 flash(request, f"{batch.title}已关闭")
             return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
-        result = BATCH.validate(request.POST)
+        schema = batch_schema(filing)
+        result = schema.validate(request.POST)
         values = {k: v for k, v in request.POST.items() if isinstance(v, str)}
         errors = dict(result.errors)
         if not errors and result.data["deadline"] < dt.date.today():
@@ -190,7 +196,8 @@ def batches(request, filing):
         if not errors:
             try:
                 batch = review.open_batch(request.dbsession, filing.module_key, result.data["year"],
-                                          result.data["deadline"], request.identity)
+                                          result.data["deadline"], request.identity,
+                                          **{f.name: result.data[f.name] for f in filing.batch_fields})
             except review.ReviewError as exc:
                 errors[exc.field or "year"] = exc.message
             else:
@@ -202,7 +209,7 @@ def batches(request, filing):
     rows = list(request.dbsession.scalars(select(Batch).where(Batch.module_key == filing.module_key)
                                           .order_by(Batch.year.desc())))
     return {"page_title": f"{filing.title} — 填报批次", "filing": filing, "batches": rows,
-            "schema": BATCH, "values": values, "errors": errors, "today": dt.date.today()}
+            "schema": batch_schema(filing), "values": values, "errors": errors, "today": dt.date.today()}
 
 
 def register(config, filing, prefix: str):

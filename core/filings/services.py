@@ -177,4 +177,4 @@ def submit(request, filing: FilingType, sub: Submission) -> Outcome:
     if errors:
         return Outcome(False, errors, f"提交失败：还有{len(errors)}处需要完善，请修改后重新提交")
     review.submit(request.dbsession, chain_for(request, filing), sub, request.identity)
-    return Outcome(True, message="已提交至区科技局审核，提交后不能修改申报内容")
+    return Outcome(True, message=filing.submitted_message)

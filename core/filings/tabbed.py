@@ -245,10 +245,16 @@ def completeness(db, filing: FilingType, sub: Submission) -> dict[str, int]:
 
 def accepting_agencies(db, settings: Mapping[str, Any], module_key: str) -> list[Agency]:
     """The agencies this deployment lets applicants choose for ``module_key``
-    (``kjgl.accepting.<module> = agency codes``), in the order listed."""
-    codes = aslist(settings.get(f"kjgl.accepting.{module_key}", ""))
-    found = {a.code: a for a in db.scalars(select(Agency).where(Agency.code.in_(codes)))} if codes else {}
-    return [found[c] for c in codes if c in found]
+    (``kjgl.accepting.<module>``: agency codes, or ``level:city`` for every
+    agency of a level), in the order listed."""
+    out: list[Agency] = []
+    for token in aslist(settings.get(f"kjgl.accepting.{module_key}", "")):
+        if token.startswith("level:"):
+            stmt = select(Agency).where(Agency.level == token[6:]).order_by(Agency.path)
+        else:
+            stmt = select(Agency).where(Agency.code == token)
+        out += [a for a in db.scalars(stmt) if a not in out]
+    return out
 
 
 def submit(ctx: Context, filing: FilingType, chain, sub: Submission, agency_id: Any) -> tuple[Outcome, list[Problem]]:

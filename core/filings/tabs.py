@@ -97,11 +97,13 @@ def _quantize(value: Decimal, places: int) -> Decimal:
 
 
 def compute(figures: Sequence[Figure], rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
-    """Every figure's value from the tables' rows (``{table key: [row values]}``),
-    in declaration order (a Total or Ratio may use figures declared before it).
-    A ratio over a zero or missing total is ``None`` (shown "—")."""
+    """Every figure's value from the tables' rows (``{table key: [row values]}``):
+    counts and sums first, then totals of them, then ratios, whatever the
+    order they are shown in. A ratio over a zero or missing total is ``None``
+    (shown "—")."""
     out: dict[str, Any] = {}
-    for figure in figures:
+    stage = {Count: 0, Sum: 0, Total: 1, Ratio: 2}
+    for figure in sorted(figures, key=lambda f: stage[type(f.source)]):
         source = figure.source
         if isinstance(source, Count):
             value: Any = len(rows.get(source.table, ()))
@@ -117,7 +119,7 @@ def compute(figures: Sequence[Figure], rows: Mapping[str, Sequence[Mapping[str, 
             part = sum((Decimal(str(out.get(n) or 0)) for n in source.numerators), Decimal(0))
             value = _quantize(part * 100 / total, source.places) if total > 0 else None
         out[figure.name] = value
-    return out
+    return {f.name: out[f.name] for f in figures}
 
 
 def shown(figure: Figure, value: Any) -> str:

@@ -150,6 +150,8 @@ FILING = FilingType(
         rules.attachment_slot("other", "其他材料", "其他能够证明孵化器绩效的材料。"),
     ),
     signature_slot=rules.signature_slot(),
+    review_title="孵化器绩效评估审核",
+    submitted_message="已提交至区科技局审核，提交后不能修改申报内容",
     name_field="name",
     district_field="district",
     checks=CHECKS,

@@ -139,6 +139,8 @@ FILING = FilingType(
         rules.attachment_slot("other", "其他材料", "其他能够证明众创空间绩效的材料。"),
     ),
     signature_slot=rules.signature_slot(),
+    review_title="众创空间绩效评估审核",
+    submitted_message="已提交至区科技局审核，提交后不能修改申报内容",
     name_field="name",
     district_field="district",
     checks=CHECKS,
