@@ -191,10 +191,19 @@ def plan_route(db, chain: ReviewChain, sub: Submission, chosen: Agency | None = 
 # --- the reviewers' side -------------------------------------------------------
 
 def step_agency(db, sub: Submission, chain: ReviewChain, index: int) -> Agency | None:
-    """The agency deciding step ``index``, as stored when the record was submitted."""
+    """The agency deciding step ``index``, as stored when the record was
+    submitted (a record put in review without :func:`submit`, as set-up
+    scripts do, follows the tree as it is)."""
     agency_id = db.scalar(select(SubmissionRoute.agency_id).where(
         SubmissionRoute.submission_id == sub.id, SubmissionRoute.step == index))
-    return db.get(Agency, agency_id) if agency_id is not None else None
+    if agency_id is not None:
+        return db.get(Agency, agency_id)
+    if chain.step(index).level == CHOSEN:
+        return None
+    agency = db.get(Agency, sub.agency_id) if sub.agency_id else None
+    while agency is not None and agency.level != chain.step(index).level:
+        agency = agency.parent
+    return agency
 
 
 def can_decide(db, chain: ReviewChain, sub: Submission, reviewer) -> bool:

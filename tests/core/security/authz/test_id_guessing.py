@@ -17,7 +17,7 @@ from kjgl.core.review.models import Submission
 from .world import (ADMIN, AG_RIGHT, IND_G, MODULES, ORG, SEC_ADMIN, build, client, csrf_token, path, routes,
                     takes_id)
 
-OTHER = {"makerspace": "incubator", "incubator": "makerspace"}
+OTHER = {"makerspace": "incubator", "incubator": "makerspace", "national_record": "makerspace"}
 NONEXISTENT = (999_999_999, 10**20)
 
 
@@ -32,7 +32,8 @@ def _module_routes():
             ("a record of the other district", w.b.submitted[m].id),
             ("a draft of the reviewer's own district", w.a.drafts[m].id),
             (f"a {o} record of the reviewer's district", w.a.submitted[o].id)]
-        for suffix in ("view", "edit", "word", "submit"):
+        applicant_pages = ("view", "edit", "submit") + (("tab", "pledge_template") if m == "national_record" else ("word",))
+        for suffix in applicant_pages:
             table[f"{m}.{suffix}"] = {IND_G: applicant_foreign}
         for suffix in ("review.detail", "review.word", "review.decide"):
             table[f"{m}.{suffix}"] = {AG_RIGHT: reviewer_foreign}
@@ -82,6 +83,7 @@ ID_GUESSING = {
     "attachment.delete": {a: (lambda w, a=a: _files_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT)},
     "document.download": {a: (lambda w, a=a: _documents_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT, ADMIN)},
     "agency.org": {AG_RIGHT: _orgs_not_theirs},
+    "national_record.carrier_edit": {IND_G: lambda w: [("B's carrier", w.b.carrier.id)]},
     "agency.org.decide": {AG_RIGHT: _orgs_not_theirs},
     "org.user.grants": {ORG: _users_not_theirs},
     "org.user.password": {ORG: _users_not_theirs},
@@ -169,8 +171,9 @@ def test_reviewer_export_holds_only_their_district(make_app, dbsession):
     app = make_app()
     world = build(dbsession, app.app.registry)
     app = client(make_app, world, AG_RIGHT)
+    prefixes = {"national_record": "national-record"}
     for m in MODULES:
-        res = app.get(f"/{m}/review/export.xlsx")
+        res = app.get(f"/{prefixes.get(m, m)}/review/export.xlsx")
         book = openpyxl.load_workbook(io.BytesIO(res.body))
         cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value}
         text = "\n".join(cells)

@@ -111,10 +111,16 @@ EXPECTED = {
     "admin.totp.reset": rule({SEC_ADMIN}, obj=STAFF),
     # modules nobody in this world holds a grant for
     "enterprise_registry.home": rule(),
-    "national_record.home": rule(),
+    # national_record: the granted individual of A; {id} of a carrier is A's carrier
+    "national_record.home": rule({IND_G}),
+    "national_record.new": rule({IND_G}),
+    "national_record.carrier_new": rule({IND_G}),
+    "national_record.carrier_edit": rule({IND_G}, obj="carrier"),
+    "national_record.pledge_template": rule({IND_G}, obj=DRAFT),
+    "national_record.tab": rule({IND_G}, obj=DRAFT),
 }
 
-for _m in ("makerspace", "incubator"):
+for _m in ("makerspace", "incubator", "national_record"):
     EXPECTED.update({
         # the applicant's pages: the granted individual of A; {id} is A's draft
         f"{_m}.home": rule({IND_G}),
@@ -122,7 +128,7 @@ for _m in ("makerspace", "incubator"):
         f"{_m}.view": rule({IND_G}, obj=DRAFT),
         f"{_m}.edit": rule({IND_G}, obj=DRAFT),
         f"{_m}.submit": rule({IND_G}, obj=DRAFT),
-        f"{_m}.word": rule({IND_G}, obj=DRAFT),
+        **({f"{_m}.word": rule({IND_G}, obj=DRAFT)} if _m != "national_record" else {}),
         # the reviewers' pages; {id} is A's submitted record (district tj-d01)
         f"{_m}.review": rule(AGENCIES),
         f"{_m}.review.export": rule(AGENCIES),
@@ -156,6 +162,7 @@ def object_id(world, route_name: str):
         STAFF: lambda: world.agency_right.id,
         LOCKED: lambda: world.locked.id,
         DOCUMENT: lambda: world.a.document.id,
+        "carrier": lambda: world.a.carrier.id,
     }[obj]()
 
 

@@ -28,7 +28,7 @@ from kjgl.core.organisations.schemas import SLOTS as ORG_SLOTS
 from kjgl.core.review import services as review
 from kjgl.core.testing import login
 
-MODULES = ("makerspace", "incubator")
+MODULES = ("makerspace", "incubator", "national_record")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # Roles in the order the matrix lists them (三员分立: system, security and
@@ -52,6 +52,7 @@ class Side:
     org_file: object = None  # a 信息补全 attachment of the organisation
     document: object = None  # a generated document (Word export) made by ``granted``
     admin_document: object = None  # one made by ``admin`` (the risk commitment letter)
+    carrier: object = None  # a national_record carrier of the organisation
 
 
 @dataclass
@@ -116,11 +117,15 @@ def _side(db, registry, district_code, batches, n) -> Side:
             else:
                 side.drafts[module] = sub
         side.files[module] = _stored_file(db, registry["kjgl.storage"], filing.owner_type,
-                                          side.submitted[module].id, filing.signature_slot.name, side.granted)
+                                          side.submitted[module].id, filing.all_slots[-1].name, side.granted)
     side.org_file = _stored_file(db, registry["kjgl.storage"], ORG_OWNER_TYPE, org.id, ORG_SLOTS[0].name,
                                  side.admin)
     side.document = _generated(db, registry["kjgl.storage"], side.granted, filings["makerspace"].owner_type,
                                side.drafts["makerspace"].id)
+    from kjgl.plugins.national_record.models import Carrier
+    side.carrier = Carrier(organisation_id=org.id, name=f"{org.name}众创空间", kind="众创空间", address="某路1号",
+                           founded_on=dt.date(2020, 1, 1), level="市级")
+    db.add(side.carrier)
     side.admin_document = _generated(db, registry["kjgl.storage"], side.admin, ORG_OWNER_TYPE, org.id)
     db.flush()
     return side
@@ -183,4 +188,7 @@ def takes_id(route) -> bool:
 
 
 def path(route, object_id=None) -> str:
-    return route.generate({"id": str(object_id)} if object_id is not None else {})
+    params = {"tab": "basic"} if "{tab" in route.pattern else {}
+    if object_id is not None:
+        params["id"] = str(object_id)
+    return route.generate(params)
