@@ -28,6 +28,7 @@ import datetime as dt
 import io
 from types import SimpleNamespace
 from typing import Any, Mapping, Sequence
+from xml.sax.saxutils import quoteattr
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -61,7 +62,7 @@ def docx_for(snapshot: Mapping[str, Any], version_number: str, *, generated_at: 
     document = Document()
     title = str(snapshot.get("title") or "申报书")
     _set_up(document, title, generated_at)
-    _mark(document.sections[0], version_number)
+    _mark(document.sections[0], version_number, 1)
 
     _title(document, title)
     if snapshot.get("subtitle"):
@@ -135,11 +136,11 @@ class _Pages:
         section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
         long_side, short_side = PAGE_HEIGHT, PAGE_WIDTH
         section.page_width, section.page_height = (long_side, short_side) if landscape else (short_side, long_side)
-        _mark(section, self.number)
+        _mark(section, self.number, len(self.document.sections))
         self.is_landscape = landscape
 
 
-def _mark(section, number: str) -> None:
+def _mark(section, number: str, serial: int) -> None:
     """The version in the section's own header (a line and a watermark) and
     its footer (with the page number)."""
     label = version_label(number)
@@ -148,7 +149,7 @@ def _mark(section, number: str) -> None:
     line = header.paragraphs[0]
     line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     set_run_font(line.add_run(label), SONG, LATIN, XIAOWU)
-    line.runs[0]._r.addnext(parse_xml(_watermark_xml(label)))
+    line.runs[0]._r.addnext(parse_xml(_watermark_xml(label, serial)))
 
     footer = section.footer
     footer.is_linked_to_previous = False
@@ -161,12 +162,12 @@ def _mark(section, number: str) -> None:
             set_run_font(paragraph.add_run(part), SONG, LATIN, XIAOWU)
 
 
-def _watermark_xml(text: str) -> str:
+def _watermark_xml(text: str, serial: int) -> str:
     """Word's own text watermark (设计 → 水印): a VML WordArt shape in the
     header, centred on the page behind the text, light grey, at 45°;
-    Word and LibreOffice both show it on every page of the section."""
-    from xml.sax.saxutils import quoteattr
-
+    Word and LibreOffice both show it on every page of the section.
+    ``serial`` keeps the shape's ids distinct from one section to the next,
+    as Word's own are."""
     return (
         '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
         'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
@@ -182,7 +183,7 @@ def _watermark_xml(text: str) -> str:
         'o:connectangles="270,180,90,0"/>'
         '<v:textpath on="t" fitshape="t"/><v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/>'
         '</v:handles><o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
-        '<v:shape id="PowerPlusWaterMarkObject" o:spid="_x0000_s2049" type="#_x0000_t136" '
+        f'<v:shape id="PowerPlusWaterMarkObject{serial}" o:spid="_x0000_s{2048 + serial}" type="#_x0000_t136" '
         'style="position:absolute;margin-left:0;margin-top:0;width:420pt;height:84pt;rotation:315;'
         'z-index:-251654144;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
         'mso-position-vertical:center;mso-position-vertical-relative:margin" '

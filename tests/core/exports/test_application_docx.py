@@ -188,9 +188,11 @@ def test_two_conversions_at_once_each_get_their_pdf():
     assert len(results) == 2
 
 
-def test_the_watermark_is_valid_vml_in_the_header():
-    header = section_headers(docx_for(snapshot(), NUMBER))[0]
-    tree = etree.fromstring(header.encode())
-    shapes = tree.findall(".//{urn:schemas-microsoft-com:vml}shape")
-    assert len(shapes) == 1
-    assert re.search(r"rotation:315", shapes[0].get("style"))
+def test_the_watermark_is_one_vml_shape_per_header_with_its_own_ids():
+    ids = set()
+    for header in section_headers(docx_for(snapshot(), NUMBER)):
+        shapes = etree.fromstring(header.encode()).findall(".//{urn:schemas-microsoft-com:vml}shape")
+        assert len(shapes) == 1
+        assert re.search(r"rotation:315", shapes[0].get("style"))
+        ids.add(shapes[0].get("id"))
+    assert len(ids) == 3
