@@ -6,15 +6,17 @@ printed can be compared later with what was submitted
 
     {"title": "…申报书", "subtitle": "申报机构：…  载体：…",
      "tabs": [{"key": "venues", "title": "服务场地",
-               "fields":  [{"name", "label", "value"}],          # scalars and text sections
+               "fields":  [{"name", "label", "value", "long"?}],  # scalars; text sections ("long": true)
                "figures": [{"name", "label", "unit", "value"}],  # computed from the tables
                "tables":  [{"key", "title", "columns": [{"name", "label"}],
                             "rows": [{"id", "cells": {name: text}, "files": [filename]}]}],
                "files":   [{"slot", "title", "filenames": [filename]}]}]}
 
 A4 pages: the title, then each tab as a numbered heading with its fields
-as a label | value table (long or multi-line texts as indented paragraphs),
-its figures with units under "由下表数据自动汇总生成", each detail table
+as a label | value table (a field marked ``"long": true``, or multi-line,
+or longer than :data:`SHORT_VALUE`, as a text section of indented
+paragraphs), its
+figures with units under "由下表数据自动汇总生成", each detail table
 bordered with 序号 and a 证明材料 column (a table of more than
 :data:`LANDSCAPE_COLUMNS` columns gets a landscape section of its own) and
 the tab's files. Every section has its own page header carrying the version
@@ -36,11 +38,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.shared import Cm, Pt, RGBColor
 
-from .docx_builder import (CHINESE_CHAR, MARGIN_BOTTOM, MARGIN_SIDE, MARGIN_TOP, NO_FILES, NOT_FILLED, PAGE_HEIGHT, PAGE_WIDTH,
+from .docx_builder import (CHINESE_CHAR, NO_FILES, NOT_FILLED, PAGE_HEIGHT, PAGE_WIDTH,
                            _attachment_table, _cell_lines, _cell_text, _field, _field_table,
-                           _fixed_widths, _heading, _indent_two_characters, _label_cell, _paragraph,
-                           _repeat_header, _row_height, _title, chinese_numeral)
-from .fonts import FANGSONG, HEI, LATIN, SONG, WUHAO, XIAOSI, XIAOWU, set_run_font, set_style_font
+                           _fixed_widths, _heading, _label_cell, _paragraph, _repeat_header, _row_height,
+                           _set_up, _subheading, _text_block, _title, chinese_numeral)
+from .fonts import LATIN, SONG, WUHAO, XIAOSI, XIAOWU, set_run_font
 
 # a detail table with more columns than this is laid out on landscape pages
 LANDSCAPE_COLUMNS = 6
@@ -50,6 +52,7 @@ SERIAL_WIDTH = Cm(1.2)
 PROOFS = "证明材料"
 COMPUTED = "由下表数据自动汇总生成"
 WATERMARK_GREY = "D9D9D9"
+PLATFORM = "科技管理信息平台"  # the document's author in its properties
 
 
 def version_label(number: str) -> str:
@@ -61,7 +64,7 @@ def docx_for(snapshot: Mapping[str, Any], version_number: str, *, generated_at: 
     with ``version_number``."""
     document = Document()
     title = str(snapshot.get("title") or "申报书")
-    _set_up(document, title, generated_at)
+    _set_up(document, title, PLATFORM, (generated_at or dt.datetime.now()).replace(microsecond=0))
     _mark(document.sections[0], version_number, 1)
 
     _title(document, title)
@@ -73,7 +76,7 @@ def docx_for(snapshot: Mapping[str, Any], version_number: str, *, generated_at: 
     for number, tab in enumerate(snapshot.get("tabs") or [], 1):
         pages.portrait()
         _heading(document, f"{chinese_numeral(number)}、{tab.get('title') or ''}")
-        _fields(document, tab.get("fields") or [])
+        _fields(document, tab.get("fields") or [], str(tab.get("title") or ""))
         _figures(document, tab.get("figures") or [])
         for table in tab.get("tables") or []:
             wide = len(table.get("columns") or []) > LANDSCAPE_COLUMNS
@@ -89,27 +92,6 @@ def docx_for(snapshot: Mapping[str, Any], version_number: str, *, generated_at: 
 
 
 # -- page set-up and the version mark ---------------------------------------------
-
-def _set_up(document, title: str, generated_at: dt.datetime | None) -> None:
-    set_style_font(document, SONG, LATIN, XIAOSI)
-    normal = document.styles["Normal"].paragraph_format
-    normal.space_before = Pt(0)
-    normal.space_after = Pt(0)
-    normal.line_spacing = 1.0
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
-    section.left_margin = section.right_margin = MARGIN_SIDE
-    section.header_distance = section.footer_distance = Cm(1.2)
-    props = document.core_properties
-    props.title = title
-    props.author = props.last_modified_by = "科技管理信息平台"
-    props.comments = ""
-    props.language = "zh-CN"
-    stamp = (generated_at or dt.datetime.now()).replace(tzinfo=None, microsecond=0)
-    props.created = props.modified = stamp
-
 
 class _Pages:
     """The current section's orientation; switching starts a new section
@@ -196,34 +178,31 @@ def _watermark_xml(text: str, serial: int) -> str:
 
 # -- a tab's parts ------------------------------------------------------------------
 
-def _is_section_text(value: str) -> bool:
-    return "\n" in value or len(value) > SHORT_VALUE
+def _is_section_text(field: Mapping) -> bool:
+    value = _value(field)
+    return bool(field.get("long")) or "\n" in value or len(value) > SHORT_VALUE
 
 
-def _fields(document, fields: Sequence[Mapping]) -> None:
+def _fields(document, fields: Sequence[Mapping], tab_title: str = "") -> None:
     """Short values as a label | value table (in order), long or multi-line
-    ones (服务能力, 发展思路 …) as a heading and indented paragraphs."""
-    short = [f for f in fields if not _is_section_text(_value(f))]
+    ones (服务能力, 发展思路 …) as a heading — unless it only repeats the
+    tab's — and indented paragraphs."""
+    short = [f for f in fields if not _is_section_text(f)]
     if short:
         _field_table(document, [(_label(f), _value(f) or NOT_FILLED, False) for f in short])
     for f in fields:
-        text = _value(f)
-        if not _is_section_text(text):
+        if not _is_section_text(f):
             continue
-        p = _paragraph(document, _label(f), font=HEI, ascii=HEI, size=XIAOSI, space_before=Pt(9), space_after=Pt(3))
-        p.paragraph_format.keep_with_next = True
-        for line in [line.strip(" \t\u3000") for line in text.splitlines()]:
-            if line:
-                _indent_two_characters(_paragraph(document, line, font=FANGSONG, size=XIAOSI, line_spacing=1.5),
-                                       XIAOSI)
+        if _label(f) != tab_title:
+            _subheading(document, _label(f))
+        _text_block(document, _value(f))
 
 
 def _figures(document, figures: Sequence[Mapping]) -> None:
     if not figures:
         return
-    note = _paragraph(document, COMPUTED, size=XIAOWU, space_before=Pt(9), space_after=Pt(3))
+    note = _subheading(document, COMPUTED, font=SONG, size=XIAOWU)
     note.runs[0].font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-    note.paragraph_format.keep_with_next = True
     _field_table(document, [(_label(f), _with_unit(f), False) for f in figures])
 
 
@@ -245,9 +224,7 @@ def _detail_table(document, table: Mapping, text_width) -> None:
     widths = _widths(headers, texts, text_width)
     size = XIAOWU if len(headers) > LANDSCAPE_COLUMNS else WUHAO
 
-    title = _paragraph(document, str(table.get("title") or ""), font=HEI, ascii=HEI, size=XIAOSI,
-                       space_before=Pt(9), space_after=Pt(3))
-    title.paragraph_format.keep_with_next = True
+    _subheading(document, str(table.get("title") or ""))
     grid = document.add_table(rows=1 + max(len(rows), 1), cols=len(headers))
     grid.style = document.styles["Table Grid"]
     _fixed_widths(grid, widths)
@@ -293,8 +270,7 @@ def _resize(cell, size: float) -> None:
 
 
 def _files(document, files: Sequence[Mapping]) -> None:
-    note = _paragraph(document, "附件材料", font=HEI, ascii=HEI, size=XIAOSI, space_before=Pt(9), space_after=Pt(3))
-    note.paragraph_format.keep_with_next = True
+    _subheading(document, "附件材料")
     slots = [SimpleNamespace(name=str(i), title=str(f.get("title") or f.get("slot") or "")) for i, f in enumerate(files)]
     names = {str(i): [SimpleNamespace(filename=str(n)) for n in (f.get("filenames") or [])]
              for i, f in enumerate(files)}

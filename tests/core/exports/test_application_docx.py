@@ -87,6 +87,7 @@ def test_everything_of_the_snapshot_is_in_the_document():
     assert {"一、基础信息", "二、服务场地", "三、服务能力"} <= set(paragraphs)
     assert COMPUTED in paragraphs
     assert "二、与五家投资机构签订合作协议，定期举办项目路演。" in paragraphs  # a text section, line by line
+    assert "服务能力" not in paragraphs  # its label only repeated the tab's title
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
     cells = [c for t in tables for row in t for c in row]
     assert {"众创空间服务场地总面积", "10.00 m²", "30.0 %", "主流媒体报道次数", "3"} <= set(cells)
@@ -111,6 +112,15 @@ def test_a_row_without_proofs_says_none_and_an_empty_table_says_so():
     assert venues[1][-1] == "无"
     media = next(t for t in tables if t[0][1] == "报道标题")
     assert len(media) == 2 and set(media[1]) == {"无"}
+
+
+def test_a_short_text_section_is_still_a_section_and_empty_ones_say_not_filled():
+    data = snapshot()
+    data["tabs"][2]["fields"] = [{"name": "ability", "label": "服务能力", "value": "暂无", "long": True},
+                                 {"name": "plan", "label": "发展思路、目标及措施", "value": "", "long": True}]
+    paragraphs = [p.text for p in Document(io.BytesIO(docx_for(data, NUMBER))).paragraphs]
+    at = paragraphs.index("三、服务能力")
+    assert paragraphs[at + 1:at + 4] == ["暂无", "发展思路、目标及措施", "（未填写）"]
 
 
 def test_a_missing_figure_shows_a_dash_without_its_unit():
