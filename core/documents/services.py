@@ -18,6 +18,7 @@ from .models import GeneratedDocument
 OBJECT_TYPE = "generated_document"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def _chunks(source: bytes | BinaryIO):
