@@ -18,6 +18,7 @@ from .models import GeneratedDocument
 OBJECT_TYPE = "generated_document"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 
 
 def _chunks(source: bytes | BinaryIO):
@@ -49,17 +50,30 @@ def store(request, source: bytes | BinaryIO, *, kind: str, filename: str, conten
     """Write ``source`` (bytes, or a binary file read from where it stands)
     to storage and record it with its size and SHA-256, made by the current
     user; the creation is audited with the hash."""
-    storage = request.registry["kjgl.storage"]
+    return keep(request.dbsession, request.registry["kjgl.storage"], source, actor=request.identity,
+                txn=request.tm.get(), request=request, permission=getattr(request, "view_permission", None),
+                kind=kind, filename=filename, content_type=content_type,
+                object_type=object_type, object_id=object_id)
+
+
+def keep(db, storage, source: bytes | BinaryIO, *, actor, kind: str, filename: str, content_type: str,
+         permission: str | None = None, object_type: str | None = None, object_id: int | None = None,
+         txn=None, request=None) -> GeneratedDocument:
+    """:func:`store` with plain arguments (a service, a CLI command, a job):
+    ``actor`` made it, downloading it again needs ``permission``; with a
+    transaction ``txn`` the bytes go if it aborts (without one, ``kjgl
+    storage sweep`` removes bytes no committed row names)."""
     key, size, sha256 = save_hashed(storage, source)
-    discard_unless_committed(request.tm.get(), storage, key)
+    if txn is not None:
+        discard_unless_committed(txn, storage, key)
     document = GeneratedDocument(
         kind=kind, filename=sanitize(filename, "导出文件"), content_type=content_type, size=size,
-        sha256=sha256, storage_key=key, created_by_id=getattr(request.identity, "id", None),
-        permission=getattr(request, "view_permission", None), object_type=object_type, object_id=object_id,
+        sha256=sha256, storage_key=key, created_by_id=getattr(actor, "id", None),
+        permission=permission, object_type=object_type, object_id=object_id,
     )
-    request.dbsession.add(document)
-    request.dbsession.flush()
-    record(request.dbsession, request, "document_generate", object_type=OBJECT_TYPE, object_id=document.id,
+    db.add(document)
+    db.flush()
+    record(db, request, "document_generate", user=actor, object_type=OBJECT_TYPE, object_id=document.id,
            kind=kind, filename=document.filename, size=size, sha256=document.sha256,
            source_type=object_type, source_id=object_id)
     return document

@@ -237,16 +237,23 @@ def _fits(text: str, width, size_pt: float = WUHAO) -> bool:
 
 
 def _summary(document, filing, data: Mapping[str, Any], f: Field, prefix: str) -> None:
-    p = _paragraph(document, f"{prefix}{field_label(f)}", font=HEI, ascii=HEI, size=XIAOSI,
+    _subheading(document, f"{prefix}{field_label(f)}")
+    _text_block(document, filing.display(data, f) if f.applies(data) else NOT_APPLICABLE)
+
+
+def _subheading(document, text: str, *, font: str = HEI, size: float = XIAOSI):
+    """A line above a table or a text (kept on the page of what follows)."""
+    p = _paragraph(document, text, font=font, ascii=font if font == HEI else LATIN, size=size,
                    space_before=Pt(6), space_after=Pt(3))
     p.paragraph_format.keep_with_next = True
-    if not f.applies(data):
-        lines = [NOT_APPLICABLE]
-    else:
-        text = filing.display(data, f)
-        lines = [line.strip(" \t\u3000") for line in re.split(r"\r\n|\r|\n", _clean(text))]
-        lines = [line for line in lines if line] or [NOT_FILLED]
-    for line in lines:
+    return p
+
+
+def _text_block(document, text: str) -> None:
+    """A long text as 仿宋 paragraphs, one per line, first lines indented
+    two characters; blank lines dropped; （未填写） when empty."""
+    lines = [line.strip(" \t\u3000") for line in re.split(r"\r\n|\r|\n", _clean(text))]
+    for line in [line for line in lines if line] or [NOT_FILLED]:
         body = _paragraph(document, line, font=FANGSONG, size=XIAOSI, line_spacing=1.5)
         _indent_two_characters(body, XIAOSI)
 
