@@ -1,15 +1,15 @@
 """application document versions (filing_document_version)
 
-Revision ID: c0002_docs
-Revises: c0001
+Revision ID: c0003
+Revises: c0002
 Create Date: 2026-12-01
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'c0002_docs'
-down_revision = 'c0001'
+revision = 'c0003'
+down_revision = 'c0002'
 branch_labels = None
 depends_on = None
 
