@@ -175,6 +175,16 @@ def can_decide(db, chain: ReviewChain, sub: Submission, reviewer) -> bool:
         and reviewer.agency.level == target.level
 
 
+def decidable(chain: ReviewChain, subs, reviewer) -> dict[int, bool]:
+    """:func:`can_decide` for a list of records that :func:`reviewer_scope`
+    has already limited to the reviewer's subtree. There the agency of a
+    step is the reviewer's own exactly when the step is of the reviewer's
+    level, so no row reads an agency or walks the tree."""
+    agency = reviewer.agency if reviewer is not None and reviewer.kind == "agency" else None
+    return {s.id: agency is not None and s.state == "submitted" and chain.step(s.step).level == agency.level
+            for s in subs}
+
+
 def decide(db, chain: ReviewChain, sub: Submission, reviewer, *, decision: str, opinion: str = "",
            expected_version: int, grade: str | None = None, score: Decimal | None = None) -> ReviewEvent:
     opinion = (opinion or "").strip()
