@@ -27,31 +27,51 @@ CORE_MENU = (
 )
 
 
+def declared_menu(pm) -> tuple[MenuItem, ...]:
+    """The core's and the enabled plugins' menu items in order; declared once
+    per process, at start-up."""
+    items = list(CORE_MENU)
+    for plugin_items in pm.hook.kjgl_menu_items():
+        items.extend(plugin_items or [])
+    return tuple(sorted(items, key=lambda i: i.order))
+
+
 def menu_for(request) -> list[MenuItem]:
+    """The items the user may open: each permission is decided on the
+    request's identity and grant set, which are read once per request."""
     if request.identity is None:
         return []
-    items = list(CORE_MENU)
-    for plugin_items in request.registry["kjgl.pm"].hook.kjgl_menu_items():
-        items.extend(plugin_items or [])
-    return [
-        item for item in sorted(items, key=lambda i: i.order)
-        if request.has_permission(item.permission)
-    ]
+    return [item for item in request.registry["kjgl.menu"] if request.has_permission(item.permission)]
+
+
+# macro files come from the renderer cache, which start-up has compiled
+# (core/warmup.py), never through ``load:``: that makes a template of its
+# own per caller, compiled at its first request, on several threads at
+# once under load (cpython#106905)
+MACRO_FILES = {
+    "layout": "kjgl.core:templates/layout.pt",
+    "forms": "kjgl.core:templates/forms.pt",
+    "filing_macros": "kjgl.core:templates/filings/macros.pt",
+    "account_widgets": "kjgl.core:templates/accounts/widgets.pt",
+    "tab_macros": "kjgl.core:templates/filings/tab_macros.pt",
+}
+
+
+def macro_templates(registry) -> dict:
+    """The macro files' templates, looked up once per process (a template
+    reloads itself when ``pyramid.reload_templates`` is on)."""
+    found = registry.get("kjgl.macro_templates")
+    if found is None:
+        found = registry["kjgl.macro_templates"] = {
+            name: get_renderer(spec).implementation() for name, spec in MACRO_FILES.items()}
+    return found
 
 
 def add_globals(event):
     request = event.get("request")
     if request is None:
         return
-    event["layout"] = get_renderer("kjgl.core:templates/layout.pt").implementation()
-    event["forms"] = get_renderer("kjgl.core:templates/forms.pt").implementation()
-    # macro files come from the renderer cache, which start-up has compiled
-    # (core/warmup.py), never through ``load:``: that makes a template of its
-    # own per caller, compiled at its first request, on several threads at
-    # once under load (cpython#106905)
-    event["filing_macros"] = get_renderer("kjgl.core:templates/filings/macros.pt").implementation()
-    event["account_widgets"] = get_renderer("kjgl.core:templates/accounts/widgets.pt").implementation()
-    event["tab_macros"] = get_renderer("kjgl.core:templates/filings/tab_macros.pt").implementation()
+    event.update(macro_templates(request.registry))
     event["json_dumps"] = _json_dumps
     event["has_route"] = lambda name: request.registry.getUtility(IRoutesMapper).get_route(name) is not None
     event["site_title"] = request.registry.settings["kjgl.title"]
@@ -74,4 +94,5 @@ def flash(request, message: str):
 
 
 def includeme(config):
+    config.registry["kjgl.menu"] = declared_menu(config.registry["kjgl.pm"])
     config.add_subscriber(add_globals, BeforeRender)

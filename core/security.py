@@ -7,6 +7,7 @@ holds for the current user. A permission nobody registered is denied.
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 from pyramid.security import Allowed, Denied
@@ -40,12 +41,22 @@ class PermissionRules:
 
 class KjglSecurityPolicy:
     def identity(self, request):
+        # read once per request (``request.kjgl_identity`` is reified): the
+        # menu, the rules and the page ask for it dozens of times. Read again
+        # if the session ended meanwhile (a lifetime check, a logout).
+        user = request.kjgl_identity
+        if user is not None and request.session.get(SESSION_USER_KEY) != user.id:
+            forget_identity(request)
+            user = request.kjgl_identity
+        return user
+
+    def load_identity(self, request):
         uid = request.session.get(SESSION_USER_KEY)
         if uid is None:
             return None
         from .accounts.models import User
 
-        user = request.dbsession.get(User, uid)
+        user = request.dbsession.get(User, uid, options=identity_loads())
         if user is None or user.status != "active":
             return None
         if request.session.get(SESSION_AUTH_KEY) != user.auth_version:
@@ -77,6 +88,7 @@ class KjglSecurityPolicy:
 
         user = request.dbsession.get(User, userid)
         request.session.invalidate()
+        forget_identity(request)
         request.session[SESSION_USER_KEY] = userid
         request.session[SESSION_AUTH_KEY] = user.auth_version
         request.session.new_csrf_token()
@@ -84,7 +96,24 @@ class KjglSecurityPolicy:
 
     def forget(self, request, **kw):
         request.session.invalidate()
+        forget_identity(request)
         return []
+
+
+@functools.cache
+def identity_loads() -> tuple:
+    from sqlalchemy.orm import joinedload
+
+    from .accounts.models import User
+
+    # what the rules and every page's layout read of the user, in the same SELECT
+    return (joinedload(User.organisation), joinedload(User.agency))
+
+
+def forget_identity(request) -> None:
+    """Let the next ``request.identity`` read the session again (after login
+    or logout within the request)."""
+    request.__dict__.pop("kjgl_identity", None)
 
 
 def local_path(target: str | None) -> str | None:
@@ -127,8 +156,9 @@ def org_admin_of_active_org(request, user) -> bool:
 def granted(module_key: str) -> Predicate:
     """An individual of an active organisation holding the module's grant.
 
-    Checked against the database on every request, so a revoked grant takes
-    effect on the next request."""
+    The grants are read from the database once per request
+    (``request.granted_modules``), so a revoked grant takes effect on the next
+    request."""
 
     def pred(request, user):
         if user is None or user.kind != "individual":
@@ -136,9 +166,7 @@ def granted(module_key: str) -> Predicate:
         org = user.organisation
         if org is None or org.status != "active":
             return False
-        from .grants.services import has_grant
-
-        return has_grant(request.dbsession, user.id, module_key)
+        return module_key in request.granted_modules
 
     pred.__name__ = f"granted_{module_key}"
     return pred
@@ -190,7 +218,9 @@ def includeme(config):
     )
     config.set_csrf_storage_policy(SessionCSRFStoragePolicy())
     config.set_default_csrf_options(require_csrf=True)
-    config.set_security_policy(KjglSecurityPolicy())
+    policy = KjglSecurityPolicy()
+    config.set_security_policy(policy)
+    config.add_request_method(policy.load_identity, "kjgl_identity", reify=True)
     config.registry["kjgl.permission_rules"] = PermissionRules()
 
     def add_permission_rule(config, permission, predicate):

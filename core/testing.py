@@ -10,6 +10,8 @@ entry point, so any plugin's own tests can use them).
 - ``make_app(plugins=[...], **settings)``: a WebTest app with exactly those
   plugins; ``app`` is the one with every bundled plugin.
 - ``login(app, user)`` and the factories in :mod:`kjgl.core.factories`.
+- ``sql_statements(call)``: the SQL statements ``call()`` (a request through
+  a WebTest app) ran, to prove a page's query count does not grow with its rows.
 """
 from __future__ import annotations
 
@@ -166,6 +168,39 @@ def login(testapp, account: str, password: str = TEST_PASSWORD, status=303):
     form["account"] = account
     form["password"] = password
     return form.submit(status=status)
+
+
+# the tests' own transaction bookkeeping: requests join the test's
+# transaction through SAVEPOINTs, which a deployment never runs
+_SAVEPOINT_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def statements_of(connection, call):
+    """Run ``call()`` and return (its result, the SQL statements it ran on
+    ``connection``), without the tests' SAVEPOINT bookkeeping."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(_SAVEPOINT_STATEMENTS):
+            seen.append(statement)
+
+    event.listen(connection, "before_cursor_execute", before)
+    try:
+        result = call()
+    finally:
+        event.remove(connection, "before_cursor_execute", before)
+    return result, seen
+
+
+@pytest.fixture
+def sql_statements(connection):
+    """``sql_statements(lambda: app.get(url))`` → the statements of that request."""
+    def run(call) -> list[str]:
+        return statements_of(connection, call)[1]
+
+    return run
 
 
 @pytest.fixture

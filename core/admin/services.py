@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..accounts.passwords import hash_password
@@ -62,7 +63,7 @@ def set_status(user: User, status: str) -> bool:
 def staff_query(*, text: str = "", agency: Agency | None = None, status: str = ""):
     """Agency staff, optionally matching ``text`` in account or name, inside
     ``agency``'s subtree, with a status; the newest account first."""
-    stmt = select(User).where(User.kind == "agency")
+    stmt = select(User).where(User.kind == "agency").options(joinedload(User.agency))
     if text:
         needle = text.lower()
         stmt = stmt.where(or_(func.lower(User.account).contains(needle, autoescape=True),

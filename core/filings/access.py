@@ -7,7 +7,6 @@ from pyramid.httpexceptions import HTTPNotFound
 from sqlalchemy import select
 
 from ..attachments.owners import Refusal
-from ..grants.services import has_grant
 from ..review import services as review
 from ..review.models import Submission
 
@@ -16,7 +15,7 @@ def applicant_may_see(request, filing, sub: Submission | None) -> bool:
     user = request.identity
     return (sub is not None and user is not None and user.kind == "individual"
             and sub.module_key == filing.module_key and sub.organisation_id == user.organisation_id
-            and has_grant(request.dbsession, user.id, filing.module_key))
+            and filing.module_key in request.granted_modules)
 
 
 def reviewer_may_see(request, filing, sub: Submission | None) -> bool:

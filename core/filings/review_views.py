@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from pyramid.httpexceptions import HTTPSeeOther
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import masking
 from ..agencies.models import Agency
@@ -56,16 +57,20 @@ def _districts(request):
         .order_by(Agency.path)))
 
 
+# what a row of the list shows, loaded with the rows
+LIST_LOADS = (contains_eager(Submission.batch), joinedload(Submission.organisation), joinedload(Submission.agency))
+
+
 def review_list(request, filing):
     stmt, filters = filtered(request, filing)
-    page = paginate(request.dbsession, stmt, request, 15)
+    page = paginate(request.dbsession, stmt.options(*LIST_LOADS), request, 15)
     chain = services.chain_for(request, filing)
     years = sorted(set(request.dbsession.scalars(
         select(Batch.year).where(Batch.module_key == filing.module_key))), reverse=True)
     return {
         "page_title": f"{filing.title} — 审核", "filing": filing, "page": page, "filters": filters,
         "states": REVIEW_STATES, "years": years, "districts": _districts(request),
-        "can_decide": {s.id: review.can_decide(request.dbsession, chain, s, request.identity) for s in page.items},
+        "can_decide": review.decidable(request.dbsession, chain, page.items, request.identity),
         "chain": chain, "may_export_full": request.has_permission(f"{filing.module_key}:export:full"),
     }
 

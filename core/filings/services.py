@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from .. import masking
 from ..agencies.models import Agency
@@ -90,8 +91,8 @@ def chain_for(request, filing: FilingType):
 
 def records_of(db, filing: FilingType, organisation_id: int) -> list[Submission]:
     return list(db.scalars(
-        select(Submission).join(Batch).where(Submission.module_key == filing.module_key,
-                                             Submission.organisation_id == organisation_id)
+        select(Submission).join(Batch).options(contains_eager(Submission.batch))
+        .where(Submission.module_key == filing.module_key, Submission.organisation_id == organisation_id)
         .order_by(Batch.year.desc(), Submission.id.desc())))
 
 

@@ -1,4 +1,21 @@
+"""Module grants (模块配置) and the individuals' organisation (个人信息)."""
+from __future__ import annotations
+
+
+def granted_modules(request) -> frozenset[str]:
+    """The module keys the logged-in individual holds, read once per request
+    (``request.granted_modules``): the menu, the rules and the portal share it,
+    and a grant revoked meanwhile is gone at the next request."""
+    from .services import granted_keys
+
+    user = request.identity
+    if user is None or user.kind != "individual":
+        return frozenset()
+    return frozenset(granted_keys(request.dbsession, user.id))
+
+
 def includeme(config):
+    config.add_request_method(granted_modules, "granted_modules", reify=True)
     config.add_route("org.users", "/org/users")
     config.add_route("org.user.grants", "/org/users/{id:\\d+}/modules")
     config.add_route("org.user.status", "/org/users/{id:\\d+}/status")

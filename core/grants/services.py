@@ -6,12 +6,6 @@ from sqlalchemy import delete, select
 from .models import ModuleGrant
 
 
-def has_grant(dbsession, user_id: int, module_key: str) -> bool:
-    return dbsession.scalar(
-        select(ModuleGrant.id).where(ModuleGrant.user_id == user_id, ModuleGrant.module_key == module_key)
-    ) is not None
-
-
 def granted_keys(dbsession, user_id: int) -> set[str]:
     return set(dbsession.scalars(select(ModuleGrant.module_key).where(ModuleGrant.user_id == user_id)))
 

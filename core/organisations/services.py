@@ -7,6 +7,7 @@ returned ◀─return── pending;  returned ─submit─▶ pending
 from __future__ import annotations
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from ..agencies.models import Agency
 from ..agencies.services import in_subtree
@@ -93,7 +94,8 @@ def submit(dbsession, request, org: Organisation, data: dict) -> None:
 def reviewable(reviewer_agency: Agency, *, status: str | None = "pending", name: str = ""):
     """The organisations a reviewer of ``reviewer_agency`` sees: those whose
     competent agency lies in its subtree (decided in the query)."""
-    stmt = select(Organisation).where(in_subtree(Organisation.agency_id, reviewer_agency))
+    stmt = (select(Organisation).where(in_subtree(Organisation.agency_id, reviewer_agency))
+            .options(joinedload(Organisation.agency)))
     if status:
         stmt = stmt.where(Organisation.status == status)
     if name:

@@ -3,14 +3,10 @@ from __future__ import annotations
 
 from pyramid.view import view_config
 
-from ..grants.services import granted_keys
-
 
 def modules_for(request):
     """The enabled modules this individual holds a grant for."""
-    user = request.identity
-    keys = granted_keys(request.dbsession, user.id)
-    return [m for m in request.registry["kjgl.modules"] if m.key in keys]
+    return [m for m in request.registry["kjgl.modules"] if m.key in request.granted_modules]
 
 
 @view_config(route_name="portal", renderer="kjgl.core:templates/portal.pt", permission="core:portal")

@@ -213,6 +213,31 @@ def can_decide(db, chain: ReviewChain, sub: Submission, reviewer) -> bool:
     return target is not None and reviewer.agency is not None and reviewer.agency.id == target.id
 
 
+def decidable(db, chain: ReviewChain, subs, reviewer) -> dict[int, bool]:
+    """:func:`can_decide` for a list of records that :func:`reviewer_scope`
+    has already limited to the reviewer's subtree, in one query: the stored
+    route of each record's current step is compared with the reviewer's
+    agency (a record without a stored route: the step is the reviewer's
+    exactly when it is of the reviewer's level)."""
+    agency = reviewer.agency if reviewer is not None and reviewer.kind == "agency" else None
+    pending = [s.id for s in subs if s.state == "submitted"]
+    routed: dict[int, int] = {}
+    if agency is not None and pending:
+        routed = dict(db.execute(
+            select(SubmissionRoute.submission_id, SubmissionRoute.agency_id)
+            .join(Submission, Submission.id == SubmissionRoute.submission_id)
+            .where(SubmissionRoute.submission_id.in_(pending), SubmissionRoute.step == Submission.step)).all())
+
+    def mine(s) -> bool:
+        if agency is None or s.state != "submitted":
+            return False
+        if s.id in routed:
+            return routed[s.id] == agency.id
+        return chain.step(s.step).level == agency.level
+
+    return {s.id: mine(s) for s in subs}
+
+
 def decide(db, chain: ReviewChain, sub: Submission, reviewer, *, decision: str, opinion: str = "",
            expected_version: int, grade: str | None = None, score: Decimal | None = None) -> ReviewEvent:
     opinion = (opinion or "").strip()

@@ -1,0 +1,263 @@
+"""Every list page and detail page runs the same number of SQL statements
+whether it shows 1 row or 50 (issue 9): what a row shows is loaded with the
+rows (eager loading or a join), never one query per row."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+import pytest
+
+from kjgl.core import factories
+from kjgl.core.audit.services import record
+from kjgl.core.db import utcnow
+from kjgl.core.documents.models import GeneratedDocument
+from kjgl.core.grants.models import ModuleGrant
+from kjgl.core.messaging.models import OutboxMessage
+from kjgl.core.review import services as review
+from kjgl.core.testing import login
+
+MODULE = "makerspace"
+
+
+def constant(sql_statements, app, url, add_rows, first=1, then=50):
+    """The statements of GET ``url`` with ``first`` rows and with ``then``
+    rows must be as many; on failure the message shows the extra ones."""
+    add_rows(first)
+    app.get(url)  # the first request after login may set things up once
+    one = sql_statements(lambda: app.get(url, status=200))
+    add_rows(then - first)
+    many = sql_statements(lambda: app.get(url, status=200))
+    assert len(many) == len(one), (
+        f"{url}: {len(one)} statements with {first} row(s), {len(many)} with {then}:\n"
+        + "\n".join(line[:160] for line in difflib.unified_diff(one, many, lineterm="", n=0)))
+    return one
+
+
+def as_(make_app, user):
+    app = make_app()
+    login(app, user.account)
+    return app
+
+
+@pytest.fixture
+def chain(make_app):
+    return make_app().app.registry["kjgl.review_chains"][MODULE]
+
+
+class Records:
+    """Submitted makerspace records, each of its own organisation, in districts
+    of Tianjin and in batches of several years (so nothing a row shows is
+    already in the session by chance)."""
+
+    DISTRICTS = ("tj-d01", "tj-d02", "tj-d08")
+
+    def __init__(self, db, chain, district=None, organisation=None, applicant=None, submit=True):
+        self.db, self.chain, self.n = db, chain, 0
+        self.district, self.organisation, self.applicant, self.submit = district, organisation, applicant, submit
+        self.city = factories.user(db, "agency", agency_code="tj")
+        self.batches = {}
+
+    def batch(self, year):
+        if year not in self.batches:
+            self.batches[year] = review.open_batch(self.db, MODULE, year, dt.date.today() + dt.timedelta(days=30),
+                                                   self.city)
+        return self.batches[year]
+
+    def add(self, count):
+        for _ in range(count):
+            self.n += 1
+            code = self.district or self.DISTRICTS[self.n % len(self.DISTRICTS)]
+            org = self.organisation or factories.organisation(self.db, agency_code=code)
+            applicant = self.applicant or factories.user(self.db, "individual", organisation=org)
+            sub = review.create_draft(self.db, module_key=MODULE, kind=MODULE, batch=self.batch(2000 + self.n % 7),
+                                      organisation=org, applicant=applicant, title=f"众创空间{self.n}")
+            sub.agency_id = factories.agency(self.db, code).id
+            self.db.flush()
+            if self.submit:
+                review.submit(self.db, self.chain, sub, applicant)
+        self.db.expire_all()
+
+
+def test_the_district_reviewers_list(make_app, dbsession, chain, sql_statements):
+    records = Records(dbsession, chain, district="tj-d01")
+    reviewer = factories.user(dbsession, "agency", agency_code="tj-d01")
+    constant(sql_statements, as_(make_app, reviewer), f"/{MODULE}/review/", records.add)
+
+
+def test_the_city_reviewers_list(make_app, dbsession, chain, sql_statements):
+    records = Records(dbsession, chain)
+    constant(sql_statements, as_(make_app, records.city), f"/{MODULE}/review/", records.add)
+
+
+def test_the_applicants_list(make_app, dbsession, chain, sql_statements):
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    applicant = factories.user(dbsession, "individual", organisation=org)
+    dbsession.add(ModuleGrant(user_id=applicant.id, module_key=MODULE))
+    records = Records(dbsession, chain, organisation=org, applicant=applicant, submit=False)
+    constant(sql_statements, as_(make_app, applicant), f"/{MODULE}/", records.add)
+
+
+def test_the_review_detail_with_many_decisions(make_app, dbsession, chain, sql_statements):
+    records = Records(dbsession, chain, district="tj-d01")
+    records.add(1)
+    sub = records.db.scalars(review.select(review.Submission)).one()
+    reviewer = factories.user(dbsession, "agency", agency_code="tj-d01")
+
+    def decide(count):  # each round: the district returns it, the applicant submits again
+        for _ in range(count):
+            review.decide(dbsession, chain, sub, reviewer, decision="return", opinion="请补充",
+                          expected_version=sub.version)
+            review.submit(dbsession, chain, sub, reviewer)
+        dbsession.expire_all()
+
+    constant(sql_statements, as_(make_app, reviewer), f"/{MODULE}/review/{sub.id}", decide, first=0, then=25)
+
+
+def test_the_organisation_review_list(make_app, dbsession, sql_statements):
+    reviewer = factories.user(dbsession, "agency", agency_code="tj")
+
+    def add(count):
+        for i in range(count):
+            factories.organisation(dbsession, status="pending",
+                                   agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
+        dbsession.expire_all()
+
+    constant(sql_statements, as_(make_app, reviewer), "/agency/organisations?status=all", add)
+
+
+def test_the_organisation_users_list(make_app, dbsession, sql_statements):
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    admin = factories.org_admin(dbsession, org)
+
+    def add(count):
+        for _ in range(count):
+            user = factories.user(dbsession, "individual", organisation=org)
+            dbsession.add(ModuleGrant(user_id=user.id, module_key=MODULE))
+        dbsession.expire_all()
+
+    constant(sql_statements, as_(make_app, admin), "/org/users", add)
+
+
+def test_the_staff_list(make_app, dbsession, sql_statements):
+    admin = factories.user(dbsession, "admin")
+
+    def add(count):
+        for i in range(count):
+            factories.user(dbsession, "agency", agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
+        dbsession.expire_all()
+
+    constant(sql_statements, as_(make_app, admin), "/admin/staff", add)
+
+
+def test_the_audit_log(make_app, dbsession, sql_statements):
+    auditor = factories.user(dbsession, "audit_admin")
+    people = [factories.user(dbsession, "individual") for _ in range(3)]
+
+    def add(count):
+        for i in range(count):
+            record(dbsession, None, "login", user=people[i % len(people)], object_type="user", object_id=i)
+        dbsession.expire_all()
+
+    constant(sql_statements, as_(make_app, auditor), "/admin/audit", add)
+
+
+def test_the_locked_accounts(make_app, dbsession, sql_statements):
+    secadmin = factories.user(dbsession, "security_admin")
+
+    def add(count):
+        for i in range(count):
+            org = factories.organisation(dbsession)
+            factories.user(dbsession, "individual", organisation=org,
+                           locked_until=utcnow() + dt.timedelta(minutes=30), failed_logins=5)
+        dbsession.expire_all()
+
+    constant(sql_statements, as_(make_app, secadmin), "/admin/locked", add)
+
+
+def test_the_second_factor_accounts(make_app, dbsession, sql_statements):
+    secadmin = factories.user(dbsession, "security_admin")
+
+    def add(count):
+        for i in range(count):
+            factories.user(dbsession, "agency", agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
+        dbsession.expire_all()
+
+    constant(sql_statements, as_(make_app, secadmin), "/admin/totp", add)
+
+
+def test_my_documents(make_app, dbsession, sql_statements):
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    applicant = factories.user(dbsession, "individual", organisation=org)
+    dbsession.add(ModuleGrant(user_id=applicant.id, module_key=MODULE))
+
+    def add(count):
+        for i in range(count):
+            dbsession.add(GeneratedDocument(kind="word", created_by_id=applicant.id, filename=f"文档{i}.docx", content_type="application/octet-stream",
+                                            storage_key=f"k{dbsession.info.setdefault('n', [0]).__len__()}-{i}-{count}", size=1, sha256="0" * 64,
+                                            permission=f"{MODULE}:module:use"))
+        dbsession.flush()
+        dbsession.expire_all()
+
+    constant(sql_statements, as_(make_app, applicant), "/documents", add)
+
+
+def test_the_outbox(make_app, dbsession, sql_statements):
+    admin = factories.user(dbsession, "admin")
+
+    def add(count):
+        for i in range(count):
+            dbsession.add(OutboxMessage(channel="sms", recipient=f"1380000{i:04d}", body="验证码 123456"))
+        dbsession.flush()
+        dbsession.expire_all()
+
+    constant(sql_statements, as_(make_app, admin), "/dev/outbox", add)
+
+
+def reads(statements, table) -> int:
+    return sum(f"FROM {table}" in s.split("WHERE")[0] for s in statements)
+
+
+def test_the_user_and_the_grants_are_read_once_per_request(make_app, dbsession, sql_statements):
+    """The identity is remembered for the request and the menu, the rules and
+    the portal share one read of the grants, however many modules there are."""
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    applicant = factories.user(dbsession, "individual", organisation=org)
+    app = make_app()
+    modules = [m.key for m in app.app.registry["kjgl.modules"]]
+    assert len(modules) > 1
+    for key in modules:
+        dbsession.add(ModuleGrant(user_id=applicant.id, module_key=key))
+    dbsession.flush()
+    login(app, applicant.account)
+    for url in ("/portal", f"/{MODULE}/"):
+        statements = sql_statements(lambda: app.get(url, status=200))
+        assert reads(statements, "user_account") == 1, url
+        assert reads(statements, "module_grant") == 1, url
+
+
+def test_the_lists_decision_links_agree_with_can_decide(make_app, dbsession, chain):
+    """``decidable`` (the list's 审核 links, no query per row) says what
+    ``can_decide`` says for every record a reviewer's list holds."""
+    from sqlalchemy import select
+
+    from kjgl.core.review.models import Submission
+
+    records = Records(dbsession, chain)
+    records.add(9)
+    district = factories.user(dbsession, "agency", agency_code="tj-d01")
+    subs = list(dbsession.scalars(select(Submission).order_by(Submission.id)))
+    for sub in subs[:2]:  # on to the city's step
+        if sub.agency.code == "tj-d01":
+            review.decide(dbsession, chain, sub, district, decision="approve", expected_version=sub.version)
+    review.decide(dbsession, chain, subs[2], factories.user(dbsession, "agency", agency_code=subs[2].agency.code),
+                  decision="return", opinion="请补充", expected_version=subs[2].version)
+    reviewers = [district, records.city, factories.user(dbsession, "agency", agency_code="tj-d08"),
+                 factories.user(dbsession, "agency", agency_code="cq")]
+    seen = set()
+    for reviewer in reviewers:
+        listed = list(dbsession.scalars(review.reviewer_scope(select(Submission), reviewer)))
+        expected = {s.id: review.can_decide(dbsession, chain, s, reviewer) for s in listed}
+        assert review.decidable(dbsession, chain, listed, reviewer) == expected
+        seen.update(expected.values())
+    assert seen == {True, False}
