@@ -219,3 +219,17 @@ def test_the_default_renderer_is_the_application_document(dbsession, world):
     default, default_body = generate(dbsession, world)
     assert f"版本号：{default.number}" in header_texts(default_body)
     assert versions.DOCUMENT_KIND == dbsession.get(GeneratedDocument, default.generated_document_id).kind
+
+
+def test_the_stored_file_goes_when_the_transaction_aborts(dbsession, world):
+    import transaction
+
+    manager = transaction.TransactionManager()
+    txn = manager.begin()
+    version, _ = record_version(dbsession, submission_id=world["sub"].id, actor=world["applicant"],
+                                snapshot=snapshot(), storage=world["storage"], txn=txn)
+    key = dbsession.get(GeneratedDocument, version.generated_document_id).storage_key
+    world["storage"].open(key).close()
+    manager.abort()
+    with pytest.raises(FileNotFoundError):
+        world["storage"].open(key)
