@@ -233,3 +233,11 @@ def test_the_stored_file_goes_when_the_transaction_aborts(dbsession, world):
     manager.abort()
     with pytest.raises(FileNotFoundError):
         world["storage"].open(key)
+
+
+def test_a_submitted_number_not_of_this_submission_is_not_used_as_the_reference(dbsession, world):
+    mine, _ = generate(dbsession, world)
+    foreign, _ = generate(dbsession, world, sub=world["other"])
+    check = verify_number(dbsession, world["sub"], mine.number, submitted_number=foreign.number)
+    assert check.found and not check.is_submitted and check.submitted.id == mine.id
+    assert "最新生成的版本（尚未提交）" in check.message
