@@ -38,6 +38,7 @@ EVENTS = {
     "document_generate": "生成文档",
     "document_download": "下载已生成文档",
     "document_version": "生成申报书（新版本号）",
+    "document_version_check": "核对申报书版本号",
     "storage_sweep": "清理存储文件",
     "batch_open": "开启填报批次",
     "batch_close": "关闭填报批次",

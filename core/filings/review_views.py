@@ -123,7 +123,16 @@ def _detail(request, filing, sub, errors=None, values=None, message=""):
         "mask_field": masking.field_value,
         **reveal(request, f"{filing.module_key}.review.detail", id=sub.id, object_type=filing.owner_type,
                  object_id=sub.id, fields=personal_fields(filing), note="手机号码等个人信息"),
+        **(_tabbed_detail(request, filing, sub) if filing.tabs else {}),
     }
+
+
+def _tabbed_detail(request, filing, sub) -> dict:
+    """A tabbed document read-only, and the answer to a typed version number."""
+    from . import document_views, tab_views
+
+    return {"doc": tab_views.document_view(request.dbsession, filing, sub),
+            "check": document_views.version_check(request, filing, sub) if filing.versioned else None}
 
 
 def review_detail(request, filing):
@@ -228,11 +237,16 @@ def register(config, filing, prefix: str):
          "GET", decide),
         (f"{k}.review.decide", f"{prefix}/review/{{id:\\d{{1,9}}}}/decide", review_decide, T + "review_detail.pt",
          "POST", decide),
-        (f"{k}.review.word", f"{prefix}/review/{{id:\\d{{1,9}}}}/word.docx", review_word, None, "GET", decide),
         (f"{k}.batches", f"{prefix}/batches", batches, T + "batches.pt", ("GET", "POST"), manage),
     ]
+    if not filing.tabs:  # a one-page form's Word copy; a tabbed document has its numbered versions
+        routes.append((f"{k}.review.word", f"{prefix}/review/{{id:\\d{{1,9}}}}/word.docx", review_word, None,
+                       "GET", decide))
     for name, pattern, view, renderer, methods, permission in routes:
         config.add_route(name, pattern)
         kwargs = {"renderer": renderer} if renderer else {}
         config.add_view(_bind(view, filing), route_name=name, permission=permission,
                         request_method=methods, **kwargs)
+    if filing.versioned:
+        from . import document_views
+        document_views.register_reviewer(config, filing, prefix, _bind)

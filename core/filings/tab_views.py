@@ -131,7 +131,8 @@ def show_view(request, filing):
     db = request.dbsession
     return {"page_title": f"{filing.title} — 查看", "filing": filing, "sub": sub, "doc": document_view(db, filing, sub),
             "attachments": attachments.files_for(db, filing.owner_type, sub.id),
-            "history": review.history(db, sub), "editable": False, "errors": {}, "message": ""}
+            "history": review.history(db, sub), "editable": False, "errors": {}, "message": "",
+            "full_ids": True}  # the applicant's own record
 
 
 def submit_view(request, filing):
@@ -178,3 +179,6 @@ def register(config, filing, prefix: str):
         config.add_route(name, pattern)
         kwargs = {"renderer": renderer} if renderer else {}
         config.add_view(_bind(view, filing), route_name=name, permission=use, request_method=methods, **kwargs)
+    if filing.versioned:
+        from . import document_views
+        document_views.register_applicant(config, filing, prefix, _bind)

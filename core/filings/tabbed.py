@@ -108,7 +108,11 @@ def save_tab(ctx: Context, filing: FilingType, sub: Submission, tab: Tab, params
     review.ensure_editable(sub)
     db = ctx.db
     errors: dict[str, str] = {}
-    raw = {f.name: params.get(f.name) for f in tab.fields}
+    content = services.content(db, filing, sub)
+    before = dict(content.data or {})
+    # a read-only field is filled by the system (from the carrier, the
+    # organisation): what the client sends for it is ignored
+    raw = {f.name: before.get(f.name) if f.readonly else params.get(f.name) for f in tab.fields}
     result = Schema(*tab.fields).validate(raw, partial=True)
     errors.update(result.errors)
 
@@ -140,8 +144,6 @@ def save_tab(ctx: Context, filing: FilingType, sub: Submission, tab: Tab, params
     if errors:
         return Outcome(False, errors, "本页内容未保存，请修改标红的内容后重新保存（已选择的附件需重新选择）")
 
-    content = services.content(db, filing, sub)
-    before = dict(content.data or {})
     data = {k: v for k, v in before.items() if k not in {f.name for f in tab.fields}}
     data.update(services.serialise_fields(tab.fields, result.data))
     upload_errors: dict[str, str] = {}
@@ -263,14 +265,25 @@ def submit(ctx: Context, filing: FilingType, chain, sub: Submission, agency_id: 
     found = problems(ctx.db, filing, sub)
     if found:
         return Outcome(False, message=f"提交失败：还有{len(found)}处需要完善，请逐项修改后重新提交"), found
+    number = None
+    if filing.versioned:  # the paper copy must carry the version that is submitted
+        from .application import stale
+
+        latest = stale(ctx.db, filing, sub)
+        if not latest:
+            message = ("尚未生成申报书，请先点击“下载材料”生成申报书，核对无误后再提交" if latest is None else
+                       "申报内容在最近一次“下载材料”之后有修改，请重新点击“下载材料”生成最新版本的申报书，核对无误后再提交")
+            return Outcome(False, {"document": message}, message), []
+        number = latest.number
     choices = {a.id: a for a in accepting_agencies(ctx.db, ctx.settings, filing.module_key)}
     chosen = choices.get(int(agency_id)) if str(agency_id or "").isdigit() else None
     if chosen is None:
         return Outcome(False, {"agency": "请选择受理机构"}, "请选择受理机构"), []
-    before = {"state": sub.state}
+    before = {"state": sub.state, "document_number": sub.document_number}
     review.submit(ctx.db, chain, sub, ctx.actor, chosen=chosen)
+    sub.document_number = number
     ctx.audit("filing_submit", object_type=filing.owner_type, object_id=sub.id, agency=chosen.name,
-              changes=changes(before, {"state": sub.state}))
+              changes=changes(before, {"state": sub.state, "document_number": sub.document_number}))
     return Outcome(True, message=f"已提交至{chosen.name}，提交后不能修改申报内容"), []
 
 

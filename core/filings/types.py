@@ -38,6 +38,7 @@ class FilingType:
     model: Any = None
     tabs: tuple[Tab, ...] = ()  # … or tabs, each saved on its own
     batch_fields: tuple[Field, ...] = ()  # dates a batch carries for this document (Batch columns)
+    versioned: bool = False  # 下载材料 makes a numbered application document; 提交 needs the latest one
     review_title: str = ""  # the reviewers' menu title (default: "{noun}审核")
     submitted_message: str = "已提交审核，提交后不能修改申报内容"
 

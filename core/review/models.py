@@ -77,6 +77,8 @@ class Submission(Base):
     grade: Mapped[str | None] = mapped_column(String(16))
     score: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     last_opinion: Mapped[str | None] = mapped_column(Text)
+    # the version number of the generated document it was submitted with (versioned documents)
+    document_number: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

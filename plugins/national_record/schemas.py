@@ -161,7 +161,7 @@ ENTERPRISES = DetailTable("enterprises", "累计入驻企业情况汇总表", mo
     Field("financed", "是否获得投融资", "radio", choices=YES_NO),
     date("financed_on", "获得时间", required=False),
     money("financing_amount", "投融资金额", required=False),
-), slots=(proof("agreement", "入驻协议"), proof("licence", "营业执照"), proof("financing_proof", "投融资佐证材料")),
+), slots=(proof("agreement", "入驻协议"), proof("licence", "营业执照（加盖公章的复印件）"), proof("financing_proof", "投融资佐证材料")),
     rules=(
     NotFillable(("joined_on",), When("from_team", ("是",)), "由创业团队转化而来的企业"),
     NotFillable(("team_name",), When("from_team", ("否",)), "非创业团队转化的企业"),
@@ -172,7 +172,7 @@ ENTERPRISES = DetailTable("enterprises", "累计入驻企业情况汇总表", mo
     RequiredWhen(("moved_out_on",), When("moved_out", ("是",)), "迁出的企业"),
     NotFillable(("financed_on", "financing_amount"), When("financed", ("否",)), "未获得投融资的企业"),
     ProofRequired("agreement", reason="所有企业均须"),
-    ProofRequired("licence", reason="所有企业均须上传加盖公章的营业执照复印件："),
+    ProofRequired("licence", reason="所有企业均须"),
     RequiredWhen(("financed_on", "financing_amount"), FINANCED, "获得投融资的企业"),
     ProofRequired("financing_proof", FINANCED, "获得投融资的企业须"),
     InBatchWindow("joined_on", start=None, end="cutoff_on"),
@@ -237,6 +237,7 @@ FILING = FilingType(
         Field("window_end", "活动时间范围结束", "date", help="如2021-10-31。"),
     ),
     review_title="众创空间国家备案受理",
+    versioned=True,
     submitted_message="已提交，提交后不能修改申报内容",
 )
 

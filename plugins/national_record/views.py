@@ -26,9 +26,10 @@ def home(request):
     user = request.identity
     db = request.dbsession
     org = user.organisation
+    applications = services.applications_of(db, org.id)
     return {"page_title": "众创空间国家备案", "org": org, "carriers": services.carriers_of(db, org.id),
-            "applications": services.applications_of(db, org.id),
-            "batch": review.open_batch_for(db, FILING.module_key), "filing": FILING, "versions": {}}
+            "applications": applications, "batch": review.open_batch_for(db, FILING.module_key), "filing": FILING,
+            "versions": services.latest_numbers(db, [s.id for s, _ in applications])}
 
 
 def _carrier(request) -> Carrier:

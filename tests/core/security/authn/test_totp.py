@@ -247,7 +247,8 @@ def test_pending_session_is_refused_on_every_route_but_the_second_factor_and_pub
     for name, (route, methods) in sorted(routes(on_app.app.registry).items()):
         if name in public | own or name == "logout":
             continue
-        url = route.generate({"id": "1"} if "{id" in route.pattern else {})
+        url = route.generate({**({"id": "1"} if "{id" in route.pattern else {}),
+                              **({"tab": "basic"} if "{tab" in route.pattern else {})})
         if "GET" in methods or "*" in methods:
             res = on_app.get(url, status="*")
             refused = res.status_int == 302 and res.location.endswith("/login/totp")

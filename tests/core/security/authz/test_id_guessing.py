@@ -32,10 +32,12 @@ def _module_routes():
             ("a record of the other district", w.b.submitted[m].id),
             ("a draft of the reviewer's own district", w.a.drafts[m].id),
             (f"a {o} record of the reviewer's district", w.a.submitted[o].id)]
-        applicant_pages = ("view", "edit", "submit") + (("tab", "pledge_template") if m == "national_record" else ("word",))
+        applicant_pages = ("view", "edit", "submit") + (
+            ("tab", "pledge_template", "document", "document_pdf", "proofs") if m == "national_record" else ("word",))
         for suffix in applicant_pages:
             table[f"{m}.{suffix}"] = {IND_G: applicant_foreign}
-        for suffix in ("review.detail", "review.word", "review.decide"):
+        for suffix in ("review.detail", "review.decide") + (
+                ("review.proofs",) if m == "national_record" else ("review.word",)):
             table[f"{m}.{suffix}"] = {AG_RIGHT: reviewer_foreign}
     return table
 

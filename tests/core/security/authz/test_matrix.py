@@ -118,6 +118,9 @@ EXPECTED = {
     "national_record.carrier_edit": rule({IND_G}, obj="carrier"),
     "national_record.pledge_template": rule({IND_G}, obj=DRAFT),
     "national_record.tab": rule({IND_G}, obj=DRAFT),
+    "national_record.document": rule({IND_G}, obj=DRAFT),
+    "national_record.document_pdf": rule({IND_G}, obj=DRAFT),
+    "national_record.proofs": rule({IND_G}, obj=DRAFT),
 }
 
 for _m in ("makerspace", "incubator", "national_record"):
@@ -134,7 +137,8 @@ for _m in ("makerspace", "incubator", "national_record"):
         f"{_m}.review.export": rule(AGENCIES),
         f"{_m}.review.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         f"{_m}.review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
-        f"{_m}.review.word": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
+        **({f"{_m}.review.word": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED)} if _m != "national_record"
+           else {f"{_m}.review.proofs": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED)}),
         f"{_m}.batches": rule({CITY}),
     })
 
