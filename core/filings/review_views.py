@@ -47,7 +47,19 @@ def filtered(request, filing):
         stmt = stmt.where(Submission.title.contains(filters["name"], autoescape=True))
     if filters["district"].isdigit():
         stmt = stmt.where(Submission.agency_id == int(filters["district"]))
+    for extra in filing.list_filters:
+        value = p.get(extra.name, "").strip()[:64]
+        filters[extra.name] = value
+        if value:
+            stmt = extra.apply(stmt, value)
     return stmt.order_by(Submission.submitted_at.desc(), Submission.id.desc()), filters
+
+
+def list_filter_choices(request, filing) -> list:
+    """(filter, choices) of the plugin's filters, within the reviewer's scope."""
+    scoped = review.reviewer_scope(select(Submission).where(Submission.module_key == filing.module_key),
+                                   request.identity)
+    return [(f, f.choices(request.dbsession, scoped)) for f in filing.list_filters]
 
 
 def _districts(request):
@@ -72,6 +84,7 @@ def review_list(request, filing):
         "states": REVIEW_STATES, "years": years, "districts": _districts(request),
         "can_decide": review.decidable(request.dbsession, chain, page.items, request.identity),
         "chain": chain, "may_export_full": request.has_permission(f"{filing.module_key}:export:full"),
+        "list_filters": list_filter_choices(request, filing),
     }
 
 

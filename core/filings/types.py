@@ -21,6 +21,18 @@ __all__ = ["FilingType", "Section", "Tab"]
 
 
 @dataclass(frozen=True)
+class ListFilter:
+    """A filter of the reviewers' list declared by the plugin (载体类型, 所属区市 …):
+    ``choices(db, scoped)`` gives ``[(value, title)]`` from the reviewer's
+    scoped statement, ``apply(stmt, value)`` narrows a ``select(Submission)``."""
+
+    name: str
+    label: str
+    choices: Callable[[Any, Any], list]
+    apply: Callable[[Any, str], Any]
+
+
+@dataclass(frozen=True)
 class FilingType:
     module_key: str  # the plugin's module key, also its URL/route prefix
     kind: str  # the review chain's kind
@@ -38,6 +50,7 @@ class FilingType:
     model: Any = None
     tabs: tuple[Tab, ...] = ()  # … or tabs, each saved on its own
     batch_fields: tuple[Field, ...] = ()  # dates a batch carries for this document (Batch columns)
+    list_filters: tuple[ListFilter, ...] = ()
     versioned: bool = False  # 下载材料 makes a numbered application document; 提交 needs the latest one
     review_title: str = ""  # the reviewers' menu title (default: "{noun}审核")
     submitted_message: str = "已提交审核，提交后不能修改申报内容"

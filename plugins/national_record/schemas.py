@@ -6,15 +6,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from kjgl.core import validators
+from kjgl.core.agencies.models import Agency
 from kjgl.core.attachments.services import Slot
 from kjgl.core.filings.rules import mobile
 from kjgl.core.filings.tables import (DetailTable, FromTable, InBatchWindow, NotFillable, PartsNotAbove,
                                       ProofRequired, RequiredWhen, When)
 from kjgl.core.filings.tabs import Count, Figure, Ratio, Section, Sum, Tab, Total
-from kjgl.core.filings.types import FilingType
+from kjgl.core.filings.types import FilingType, ListFilter
 from kjgl.core.forms import Field
 from kjgl.core.hookspecs import ReviewChain, ReviewStep
+from kjgl.core.organisations.models import Organisation
+from kjgl.core.review.models import Submission
 
 from . import models
 
@@ -219,6 +224,33 @@ PLEDGE = Tab("pledge", "承诺书", downloads=(("下载承诺书模板", "nation
              note="下载承诺书模板，填写、签字及盖章后扫描为PDF上传。",
              slots=(Slot("pledge", "承诺书（签字盖章扫描件）", accepts=("pdf",), max_bytes=MB3, multiple=False),))
 
+
+# --- the accepting agency's list filters ----------------------------------------------
+
+def _carrier_kinds(db, scoped):
+    return [(k, k) for k in models.CARRIER_KINDS]
+
+
+def _by_carrier_kind(stmt, value):
+    carriers = (select(models.Application.submission_id)
+                .join(models.Carrier, models.Carrier.id == models.Application.carrier_id)
+                .where(models.Carrier.kind == value))
+    return stmt.where(Submission.id.in_(carriers))
+
+
+def _regions(db, scoped):
+    """The regions (所属区市) of the operators whose applications the reviewer sees."""
+    ids = scoped.with_only_columns(Submission.organisation_id).scalar_subquery()
+    regions = db.scalars(select(Agency.region).join(Organisation, Organisation.agency_id == Agency.id)
+                         .where(Organisation.id.in_(ids)).distinct().order_by(Agency.region))
+    return [(r, r) for r in regions if r]
+
+
+def _by_region(stmt, value):
+    orgs = select(Organisation.id).join(Agency, Organisation.agency_id == Agency.id).where(Agency.region == value)
+    return stmt.where(Submission.organisation_id.in_(orgs))
+
+
 FILING = FilingType(
     module_key="national_record",
     kind="national_record",
@@ -238,9 +270,14 @@ FILING = FilingType(
     ),
     review_title="众创空间国家备案受理",
     versioned=True,
+    list_filters=(
+        ListFilter("carrier_kind", "载体类型", _carrier_kinds, _by_carrier_kind),
+        ListFilter("region", "所属区市", _regions, _by_region),
+    ),
     submitted_message="已提交，提交后不能修改申报内容",
 )
 
 CHAIN = ReviewChain(kind="national_record", title="国家备案众创空间申报", steps=(
     ReviewStep("accept", "受理机构审核", "chosen"),
 ))
+

@@ -220,3 +220,24 @@ def test_a_tab_save_leaves_the_other_tabs_untouched(journey):
     content = journey.db.get(models.Application, sid)
     assert content.data["plan"] == "发展思路" and content.data["brand"] == "品牌"
     assert content.data["total_area"] == "10.00" and journey.db.query(models.Venue).count() == 1
+
+
+def test_the_agency_list_filters_by_carrier_kind_and_region_and_exports_the_filtered_rows(journey):
+    import openpyxl
+    app = journey.as_(journey.applicant)
+    sid = journey.start(app)
+    complete(app, sid)
+    app.get(f"/national-record/{sid}/application.docx")
+    submit(app, sid, "tj-d02", journey.db)
+    reviewer = journey.as_(journey.other)
+    listed = reviewer.get("/national-record/review/", params={"carrier_kind": "众创空间", "region": "和平区"})
+    assert "和平创客空间" in listed.text and "共查询出1条记录" in listed.text
+    assert "共查询出0条记录" in reviewer.get("/national-record/review/", params={"carrier_kind": "孵化器"}).text
+    assert "共查询出0条记录" in reviewer.get("/national-record/review/", params={"region": "西青区"}).text
+    book = openpyxl.load_workbook(io.BytesIO(
+        reviewer.get("/national-record/review/export.xlsx", params={"carrier_kind": "孵化器"}).body))
+    assert "和平创客空间" not in {str(c.value) for row in book.active.iter_rows() for c in row}
+    book = openpyxl.load_workbook(io.BytesIO(
+        reviewer.get("/national-record/review/export.xlsx", params={"carrier_kind": "众创空间"}).body))
+    cells = {str(c.value) for row in book.active.iter_rows() for c in row}
+    assert "和平创客空间" in cells and "138****1234" in cells  # 负责人手机 masked
