@@ -233,7 +233,8 @@ def serve_demo(root, **overrides):
 
     url = "sqlite:///" + str(root / "live.sqlite")
     raw = base_settings(url, **{"kjgl.storage_dir": str(root / "files"),
-                                "kjgl.agency_tree": "national tianjin chongqing", **overrides})
+                                "kjgl.agency_tree": "national tianjin chongqing",
+                                "kjgl.accepting.national_record": "level:city", **overrides})
     settings = normalise(raw)
     pm = build_plugin_manager(settings["kjgl.plugins"])
     migrate.upgrade(settings, pm)
