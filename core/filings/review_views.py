@@ -112,7 +112,8 @@ def review_export(request, filing):
 DECISION = Schema(
     Field("decision", "审核结果", kind="radio", choices=("approve", "return")),
     Field("opinion", "审批意见", kind="textarea", required=False, max_length=1000),
-    Field("grade", "评价等级", kind="select", required=False, choices=("优秀", "良好", "合格", "不合格")),
+    # the step's own grades (ReviewStep.grades) are checked by the review engine
+    Field("grade", "评价等级", required=False, max_length=16),
     Field("score", "评分", kind="decimal", required=False, min_value=Decimal(0), max_value=Decimal(100)),
     Field("version", "版本", kind="int", required=True),
 )

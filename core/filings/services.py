@@ -164,7 +164,7 @@ def problems_before_submit(request, filing: FilingType, sub: Submission) -> dict
     errors = dict(result.errors)
     for slot in attachments.empty_slots(request.dbsession, filing.owner_type, sub.id, filing.all_slots):
         if slot is filing.signature_slot:
-            errors[slot.name] = "请先导出Word文件，打印并签字盖章，扫描成PDF上传到签章页"
+            errors[slot.name] = f"请上传{slot.title}" + (f"（{slot.help}）" if slot.help else "")
         else:
             errors[slot.name] = f"请上传{slot.title}"
     if sub.agency_id is None and filing.district_field not in errors:

@@ -54,6 +54,7 @@ class FilingType:
     versioned: bool = False  # 下载材料 makes a numbered application document; 提交 needs the latest one
     review_title: str = ""  # the reviewers' menu title (default: "{noun}审核")
     submitted_message: str = "已提交审核，提交后不能修改申报内容"
+    list_note: str = ""  # how to fill and submit, under the applicant's list
 
     def __post_init__(self):
         if self.model is not None:  # personal data in the content JSON is stored sealed
