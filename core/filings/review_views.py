@@ -145,8 +145,11 @@ def _tabbed_detail(request, filing, sub) -> dict:
     """A tabbed document read-only, and the answer to a typed version number."""
     from . import document_views, tab_views
 
+    from .versions import versions_of
+
     return {"doc": tab_views.document_view(request.dbsession, filing, sub),
-            "check": document_views.version_check(request, filing, sub) if filing.versioned else None}
+            "check": document_views.version_check(request, filing, sub) if filing.versioned else None,
+            "versions": versions_of(request.dbsession, sub.id) if filing.versioned else []}
 
 
 def review_detail(request, filing):

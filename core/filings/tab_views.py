@@ -13,6 +13,7 @@ from . import services, tabbed
 from .access import applicant_record
 from .tables import cell_key, posted_rows
 from .tabs import FIGURES_NOTE, shown
+from .versions import versions_of
 
 
 def _version(request) -> int | None:
@@ -132,7 +133,8 @@ def show_view(request, filing):
     return {"page_title": f"{filing.title} — 查看", "filing": filing, "sub": sub, "doc": document_view(db, filing, sub),
             "attachments": attachments.files_for(db, filing.owner_type, sub.id),
             "history": review.history(db, sub), "editable": False, "errors": {}, "message": "",
-            "full_ids": True}  # the applicant's own record
+            "full_ids": True,  # the applicant's own record
+            "versions": versions_of(db, sub.id) if filing.versioned else []}
 
 
 def submit_view(request, filing):

@@ -191,6 +191,9 @@ def test_generate_submit_return_fix_resubmit_approve(journey):
     reviewer = journey.as_(journey.other)
     detail = reviewer.get(f"/national-record/review/{sid}")
     assert "提交审核结果" in detail.text and "租赁合同.pdf" in detail.text
+    versions = detail.html.find("h2", string="申报书版本记录").find_parent("div")
+    listed = [tr.find("strong").text for tr in versions.find("tbody").find_all("tr")]
+    assert listed == [third, second, first] and "提交的版本" in str(versions.find("tbody").find("tr"))
     check = reviewer.get(f"/national-record/review/{sid}", params={"number": first})
     assert f"不是提交的版本（提交的版本为{third}）" in check.text and "修改后的发展思路" in check.text
     assert "与系统记录一致" in reviewer.get(f"/national-record/review/{sid}", params={"number": third}).text
