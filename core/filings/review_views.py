@@ -85,6 +85,7 @@ def review_list(request, filing):
         "can_decide": review.decidable(request.dbsession, chain, page.items, request.identity),
         "chain": chain, "may_export_full": request.has_permission(f"{filing.module_key}:export:full"),
         "list_filters": list_filter_choices(request, filing),
+        "graded": any(step.grades for step in chain.steps),
     }
 
 

@@ -52,6 +52,7 @@ class FilingType:
     batch_fields: tuple[Field, ...] = ()  # dates a batch carries for this document (Batch columns)
     list_filters: tuple[ListFilter, ...] = ()
     versioned: bool = False  # 下载材料 makes a numbered application document; 提交 needs the latest one
+    name_label: str = ""  # the record's name in lists (default: "{noun}名称")
     review_title: str = ""  # the reviewers' menu title (default: "{noun}审核")
     submitted_message: str = "已提交审核，提交后不能修改申报内容"
     list_note: str = ""  # how to fill and submit, under the applicant's list

@@ -269,6 +269,7 @@ FILING = FilingType(
         Field("window_end", "活动时间范围结束", "date", help="如2021-10-31。"),
     ),
     review_title="众创空间国家备案受理",
+    name_label="载体名称",
     versioned=True,
     list_filters=(
         ListFilter("carrier_kind", "载体类型", _carrier_kinds, _by_carrier_kind),
