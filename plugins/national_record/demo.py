@@ -1,7 +1,7 @@
 """Demo data (``kjgl demo``): an operator with three carriers, last year's
 approved application and this year's draft, submitted and returned ones, to
-the 天津市科学技术局 (or the first provincial bureau of the tree) as
-accepting agency. Running it again adds nothing."""
+the 天津市科学技术局 as accepting agency (its demo reviewer: ``tjkjj``, or
+``tjsl`` in the national tree alone). Running it again adds nothing."""
 from __future__ import annotations
 
 import datetime as dt
@@ -63,9 +63,11 @@ def load(db, context: dict) -> None:
     if org.status != "active":
         return
     agencies = context["agencies"]
-    accepting = agencies.get("tj") or next((a for a in agencies.values() if a.level == "city"), None)
-    reviewer = context["users"].get("tjkjj") or context["users"]["admin"]
-    if accepting is None:
+    # 天津市科学技术局: "tj" where Tianjin's tree is expanded, "p02" in the national tree alone
+    accepting = agencies.get("tj") or agencies.get("p02")
+    reviewer = next((u for u in context["users"].values()
+                     if u.kind == "agency" and accepting is not None and u.agency_id == accepting.id), None)
+    if reviewer is None:
         return
     carriers = []
     for name, kind, address, founded, level in CARRIERS:
