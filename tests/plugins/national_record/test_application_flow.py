@@ -244,3 +244,48 @@ def test_the_agency_list_filters_by_carrier_kind_and_region_and_exports_the_filt
         reviewer.get("/national-record/review/export.xlsx", params={"carrier_kind": "众创空间"}).body))
     cells = {str(c.value) for row in book.active.iter_rows() for c in row}
     assert "和平创客空间" in cells and "138****1234" in cells  # 负责人手机 masked
+
+
+def test_the_batch_carries_its_cut_off_and_activity_window(journey, make_app):
+    from kjgl.core import factories
+    from kjgl.core.review.models import Batch
+    from kjgl.core.testing import login
+    torch = factories.user(journey.db, "agency", agency_code="tj")  # a city-level bureau manages batches
+    app = make_app()
+    login(app, torch.account)
+    page = app.get("/national-record/batches")
+    form = page.forms["batch-form"]
+    form["year"], form["deadline"] = str(TODAY.year + 1), (TODAY + dt.timedelta(days=60)).isoformat()
+    form["cutoff_on"], form["window_start"], form["window_end"] = "2021-10-31", "2021-11-01", "2020-10-31"
+    res = form.submit(status=200)
+    assert "活动时间范围的开始日期不能晚于结束日期" in res.text
+    form = res.forms["batch-form"]
+    form["window_start"], form["window_end"] = "2020-11-01", "2021-10-31"
+    form.submit(status=303)
+    batch = journey.db.query(Batch).filter_by(module_key="national_record", year=TODAY.year + 1).one()
+    assert (batch.cutoff_on, batch.window_start, batch.window_end) == (
+        dt.date(2021, 10, 31), dt.date(2020, 11, 1), dt.date(2021, 10, 31))
+    assert "累计数据统计截止日期：2021-10-31" in app.get("/national-record/batches").text
+
+
+def test_the_pledge_template_names_the_operator_and_the_carrier(journey):
+    app = journey.as_(journey.applicant)
+    sid = journey.start(app)
+    body = app.get(f"/national-record/{sid}/pledge-template.docx").body
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
+    assert "天津和平创客空间管理有限公司" in text and "和平创客空间" in text and "承 诺 书" in text
+
+
+def test_the_application_as_pdf_carries_its_version_on_every_page(journey):
+    import pytest
+    from pypdf import PdfReader
+
+    from kjgl.core.exports.pdf import soffice
+    if soffice() is None:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui fonts-noto-cjk)")
+    app = journey.as_(journey.applicant)
+    sid = journey.start(app)
+    complete(app, sid)
+    reader = PdfReader(io.BytesIO(app.get(f"/national-record/{sid}/application.pdf").body))
+    numbers = {page.extract_text().split("版本号：")[1].split()[0][:7] for page in reader.pages}
+    assert len(reader.pages) > 1 and len(numbers) == 1 and numbers.pop().startswith("V")
