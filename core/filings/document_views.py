@@ -80,20 +80,21 @@ def version_check(request, filing, sub) -> versions.VersionCheck | None:
     return check
 
 
-def register_applicant(config, filing, prefix: str, bind):
+def register_applicant(config, filing, prefix: str):
+    from .views import add_views
+
     k = filing.module_key
-    use = f"{k}:module:use"
-    for name, pattern, view in (
-            (f"{k}.document", f"{prefix}/{{id:\\d{{1,9}}}}/application.docx", document_view),
-            (f"{k}.document_pdf", f"{prefix}/{{id:\\d{{1,9}}}}/application.pdf", document_pdf_view),
-            (f"{k}.proofs", f"{prefix}/{{id:\\d{{1,9}}}}/proofs.zip", proofs_view)):
-        config.add_route(name, pattern)
-        config.add_view(bind(view, filing), route_name=name, permission=use, request_method="GET")
+    add_views(config, filing, [
+        (f"{k}.document", f"{prefix}/{{id:\\d{{1,9}}}}/application.docx", document_view, None, "GET"),
+        (f"{k}.document_pdf", f"{prefix}/{{id:\\d{{1,9}}}}/application.pdf", document_pdf_view, None, "GET"),
+        (f"{k}.proofs", f"{prefix}/{{id:\\d{{1,9}}}}/proofs.zip", proofs_view, None, "GET"),
+    ], f"{k}:module:use")
 
 
-def register_reviewer(config, filing, prefix: str, bind):
+def register_reviewer(config, filing, prefix: str):
+    from .views import add_views
+
     k = filing.module_key
-    name = f"{k}.review.proofs"
-    config.add_route(name, f"{prefix}/review/{{id:\\d{{1,9}}}}/proofs.zip")
-    config.add_view(bind(review_proofs_view, filing), route_name=name, permission=f"{k}:review:decide",
-                    request_method="GET")
+    add_views(config, filing, [
+        (f"{k}.review.proofs", f"{prefix}/review/{{id:\\d{{1,9}}}}/proofs.zip", review_proofs_view, None, "GET"),
+    ], f"{k}:review:decide")

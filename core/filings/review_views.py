@@ -267,4 +267,4 @@ def register(config, filing, prefix: str):
                         request_method=methods, **kwargs)
     if filing.versioned:
         from . import document_views
-        document_views.register_reviewer(config, filing, prefix, _bind)
+        document_views.register_reviewer(config, filing, prefix)

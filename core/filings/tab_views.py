@@ -166,21 +166,16 @@ def submit_view(request, filing):
 
 
 def register(config, filing, prefix: str):
-    from .views import _bind
+    from .views import add_views
 
     k = filing.module_key
-    use = f"{k}:module:use"
     T = "kjgl.core:templates/filings/"
-    routes = [
+    add_views(config, filing, [
         (f"{k}.edit", f"{prefix}/{{id:\\d{{1,9}}}}/edit", first_tab, None, "GET"),
         (f"{k}.tab", f"{prefix}/{{id:\\d{{1,9}}}}/tab/{{tab:[a-z_]{{1,32}}}}", tab_view, T + "tab.pt", ("GET", "POST")),
         (f"{k}.submit", f"{prefix}/{{id:\\d{{1,9}}}}/submit", submit_view, T + "tab_submit.pt", ("GET", "POST")),
         (f"{k}.view", f"{prefix}/{{id:\\d{{1,9}}}}", show_view, T + "tab_view.pt", "GET"),
-    ]
-    for name, pattern, view, renderer, methods in routes:
-        config.add_route(name, pattern)
-        kwargs = {"renderer": renderer} if renderer else {}
-        config.add_view(_bind(view, filing), route_name=name, permission=use, request_method=methods, **kwargs)
+    ], f"{k}:module:use")
     if filing.versioned:
         from . import document_views
-        document_views.register_applicant(config, filing, prefix, _bind)
+        document_views.register_applicant(config, filing, prefix)

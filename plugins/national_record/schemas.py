@@ -128,6 +128,22 @@ STAFF_TAB = Tab("staff", "人员情况", figures_title="服务队伍情况", fig
 ), tables=(STAFF, MENTORS))
 
 # --- 孵化和服务情况 ------------------------------------------------------------------------
+FINANCING_COLUMNS = (
+    Field("financed", "是否获得投融资", "radio", choices=YES_NO),
+    date("financed_on", "获得时间", required=False),
+    money("financing_amount", "投融资金额", required=False),
+)
+
+
+def financing_rules(who: str) -> tuple:
+    """Teams and enterprises alike: financed → 获得时间 and 投融资金额 required
+    with a proof; not financed → neither may be filled."""
+    return (
+        NotFillable(("financed_on", "financing_amount"), When("financed", ("否",)), f"未获得投融资的{who}"),
+        RequiredWhen(("financed_on", "financing_amount"), FINANCED, f"获得投融资的{who}"),
+        ProofRequired("financing_proof", FINANCED, f"获得投融资的{who}须"),
+    )
+
 IN_SPACE, CONVERTED, MOVED = "在孵", "已转化为企业", "已迁出"
 TEAMS = DetailTable("teams", "累计创业团队情况汇总表", model=models.Team, label_column="name", columns=(
     text("name", "创业团队名称", 100),
@@ -136,17 +152,13 @@ TEAMS = DetailTable("teams", "累计创业团队情况汇总表", model=models.T
     count("members", "创业团队人员数量", unit="人"),
     date("registered_on", "转化为企业注册时间"),
     date("moved_out_on", "迁出时间"),
-    Field("financed", "是否获得投融资", "radio", choices=YES_NO),
-    date("financed_on", "获得时间", required=False),
-    money("financing_amount", "投融资金额", required=False),
+    *FINANCING_COLUMNS,
 ), slots=(proof("agreement", "入驻协议"), proof("financing_proof", "投融资佐证材料")), rules=(
     NotFillable(("registered_on", "moved_out_on"), When("status", (IN_SPACE,)), "众创空间内的创业团队"),
     NotFillable(("members", "moved_out_on"), When("status", (CONVERTED,)), "转化为企业的创业团队"),
     NotFillable(("members", "registered_on"), When("status", (MOVED,)), "迁出的创业团队"),
-    NotFillable(("financed_on", "financing_amount"), When("financed", ("否",)), "未获得投融资的创业团队"),
     ProofRequired("agreement", reason="所有创业团队均须"),
-    RequiredWhen(("financed_on", "financing_amount"), FINANCED, "获得投融资的创业团队"),
-    ProofRequired("financing_proof", FINANCED, "获得投融资的创业团队须"),
+    *financing_rules("创业团队"),
     InBatchWindow("joined_on", start=None, end="cutoff_on"),
 ), note="1. 众创空间内的创业团队“转化为企业注册时间”与“迁出时间”为不可填项目；\n"
         "2. 转化为企业的创业团队“创业团队人员数量”与“迁出时间”为不可填项目；\n"
@@ -163,9 +175,7 @@ ENTERPRISES = DetailTable("enterprises", "累计入驻企业情况汇总表", mo
     Field("moved_out", "是否迁出", "radio", choices=YES_NO),
     count("employees", "企业人员数量", unit="人"),
     date("moved_out_on", "迁出时间", required=False),
-    Field("financed", "是否获得投融资", "radio", choices=YES_NO),
-    date("financed_on", "获得时间", required=False),
-    money("financing_amount", "投融资金额", required=False),
+    *FINANCING_COLUMNS,
 ), slots=(proof("agreement", "入驻协议"), proof("licence", "营业执照（加盖公章的复印件）"), proof("financing_proof", "投融资佐证材料")),
     rules=(
     NotFillable(("joined_on",), When("from_team", ("是",)), "由创业团队转化而来的企业"),
@@ -175,11 +185,9 @@ ENTERPRISES = DetailTable("enterprises", "累计入驻企业情况汇总表", mo
     NotFillable(("employees",), When("moved_out", ("是",)), "迁出的企业"),
     NotFillable(("moved_out_on",), When("moved_out", ("否",)), "未迁出的企业"),
     RequiredWhen(("moved_out_on",), When("moved_out", ("是",)), "迁出的企业"),
-    NotFillable(("financed_on", "financing_amount"), When("financed", ("否",)), "未获得投融资的企业"),
     ProofRequired("agreement", reason="所有企业均须"),
     ProofRequired("licence", reason="所有企业均须"),
-    RequiredWhen(("financed_on", "financing_amount"), FINANCED, "获得投融资的企业"),
-    ProofRequired("financing_proof", FINANCED, "获得投融资的企业须"),
+    *financing_rules("企业"),
     InBatchWindow("joined_on", start=None, end="cutoff_on"),
 ), note="1. 由创业团队转化而来的企业“入驻时间”为不可填项目，“团队名称”须从累计创业团队情况汇总表中选择；\n"
         "2. 迁出的企业“企业人员数量”为不可填项目；\n"
