@@ -11,7 +11,7 @@ from sqlalchemy import select
 from kjgl.core import validators
 from kjgl.core.agencies.models import Agency
 from kjgl.core.attachments.services import Slot
-from kjgl.core.filings.rules import mobile
+from kjgl.core.filings.rules import decimal_places, mobile
 from kjgl.core.filings.tables import (DetailTable, FromTable, InBatchWindow, NotFillable, PartsNotAbove,
                                       ProofRequired, RequiredWhen, When)
 from kjgl.core.filings.tabs import Count, Figure, Ratio, Section, Sum, Tab, Total
@@ -42,7 +42,8 @@ def date(name, label, **kw) -> Field:
 
 
 def area(name, label, **kw) -> Field:
-    return Field(name, label, "decimal", min_value=Decimal(0), max_value=AREA_MAX, unit="m²", **kw)
+    return Field(name, label, "decimal", min_value=Decimal(0), max_value=AREA_MAX, unit="m²",
+                 checks=(decimal_places(label),), **kw)
 
 
 def count(name, label, max_value=99999, **kw) -> Field:
@@ -50,7 +51,8 @@ def count(name, label, max_value=99999, **kw) -> Field:
 
 
 def money(name, label, **kw) -> Field:
-    return Field(name, label, "decimal", min_value=Decimal(0), max_value=MONEY_MAX, unit="万元", **kw)
+    return Field(name, label, "decimal", min_value=Decimal(0), max_value=MONEY_MAX, unit="万元",
+                 checks=(decimal_places(label),), **kw)
 
 
 YES_NO = ("是", "否")

@@ -62,6 +62,8 @@ def test_the_venue_tab_computes_totals_and_the_ratio_and_refuses_parts_above_the
     assert "租赁合同.pdf" in page.text
     res = save(app, sid, "venues", venue("n1", area="5"), status=400)
     assert "不能大于众创空间面积（5）" in res.text
+    res = save(app, sid, "venues", venue("n1", area="10.125"), status=400)  # stored as Numeric(12, 2)
+    assert "众创空间面积须为数字，最多保留2位小数" in res.text
     # a zero total shows "—", never an error
     row = journey.db.query(models.Venue).one()
     save(app, sid, "venues", venue(f"r{row.id}", area="0", team="0", public="0", own="0", other="0") +
