@@ -143,6 +143,7 @@ def load(session, settings: dict, pm) -> bool:
     session.flush()
 
     context = {
+        "settings": settings,  # where demo files go (kjgl.storage_dir)
         "agencies": agencies,
         "organisations": {"hp": hp, "xq": xq},
         "users": {"admin": admin, **staff, "hpchuangke": hp_admin, "xqfuhua": xq_admin,
