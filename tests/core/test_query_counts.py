@@ -261,3 +261,26 @@ def test_the_lists_decision_links_agree_with_can_decide(make_app, dbsession, cha
         assert review.decidable(chain, listed, reviewer) == expected
         seen.update(expected.values())
     assert seen == {True, False}
+
+
+def test_pages_open_no_sealed_number_they_do_not_show(make_app, dbsession, chain, monkeypatch):
+    """The identity and the reviewer's list leave ID and mobile numbers sealed
+    (each opening is an AES-GCM decryption): neither page shows one."""
+    from kjgl.core import crypto
+
+    opened = []
+    original = crypto.Keyring.open
+    monkeypatch.setattr(crypto.Keyring, "open", lambda self, stored, context: opened.append(context)
+                        or original(self, stored, context))
+    records = Records(dbsession, chain, district="tj-d01")
+    records.add(5)
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    applicant = factories.user(dbsession, "individual", organisation=org)
+    dbsession.add(ModuleGrant(user_id=applicant.id, module_key=MODULE))
+    reviewer = factories.user(dbsession, "agency", agency_code="tj-d01")
+    dbsession.expire_all()
+    for user, url in ((applicant, "/portal"), (reviewer, f"/{MODULE}/review/")):
+        app = as_(make_app, user)
+        opened.clear()
+        app.get(url, status=200)
+        assert opened == [], url
