@@ -86,7 +86,8 @@ def argon2_cost(value: str) -> dict[str, str]:
 def write_ini(path: Path, url: str, storage: Path, cost: dict[str, str] | None = None) -> Path:
     text = (ROOT / "etc" / "development.ini").read_text(encoding="utf-8")
     for key, value in (("sqlalchemy.url", url), ("kjgl.secret", "bench-secret-" + secrets.token_hex(16)),
-                       ("kjgl.storage_dir", str(storage)), ("pyramid.reload_templates", "false")):
+                       ("kjgl.storage_dir", str(storage)), ("pyramid.reload_templates", "false"),
+                       ("kjgl.template_cache", str(storage.parent / "templates"))):
         text = re.sub(rf"^{re.escape(key)}\s*=.*$", f"{key} = {value}", text, flags=re.M)
     text = text.replace("[app:main]\n", "[app:main]\n" + "".join(f"{k} = {v}\n" for k, v in (cost or {}).items()), 1)
     text = re.sub(r"^level = DEBUG$", "level = WARN", text, flags=re.M)
