@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load_drafts import ROOT, Client, free_port, pct, write_ini  # noqa: E402
+from load_drafts import Client, empty_database, free_port, pct, write_ini  # noqa: E402
 
 DEMO_PASSWORD = "Demo@2026"
 # page name → (account, path, text the page must hold)
@@ -235,16 +235,7 @@ def main(argv=None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="kjgl-pages-"))
     url = args.db_url or f"sqlite:///{workdir / 'bench.sqlite'}"
     if args.db_url:
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
-
-        if not (make_url(url).database or "").startswith("kjgl_bench"):
-            sys.exit("the bench empties its database: use one named kjgl_bench…")
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+        empty_database(url)
     ini = write_ini(workdir / "bench.ini", url, workdir / "files")  # templates cached in workdir/templates
     print(f"setting up the demo and {args.records} submitted records in {url} …", flush=True)
     setup(ini, args.records)

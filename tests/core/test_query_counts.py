@@ -139,15 +139,18 @@ def test_the_organisation_users_list(make_app, dbsession, sql_statements):
     constant(sql_statements, as_(make_app, admin), "/org/users", add)
 
 
-def test_the_staff_list(make_app, dbsession, sql_statements):
-    admin = factories.user(dbsession, "admin")
-
+def staff_adder(dbsession):
+    """Agency staff of several districts (each row shows its agency)."""
     def add(count):
         for i in range(count):
             factories.user(dbsession, "agency", agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
         dbsession.expire_all()
+    return add
 
-    constant(sql_statements, as_(make_app, admin), "/admin/staff", add)
+
+def test_the_staff_list(make_app, dbsession, sql_statements):
+    admin = factories.user(dbsession, "admin")
+    constant(sql_statements, as_(make_app, admin), "/admin/staff", staff_adder(dbsession))
 
 
 def test_the_audit_log(make_app, dbsession, sql_statements):
@@ -177,13 +180,7 @@ def test_the_locked_accounts(make_app, dbsession, sql_statements):
 
 def test_the_second_factor_accounts(make_app, dbsession, sql_statements):
     secadmin = factories.user(dbsession, "security_admin")
-
-    def add(count):
-        for i in range(count):
-            factories.user(dbsession, "agency", agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
-        dbsession.expire_all()
-
-    constant(sql_statements, as_(make_app, secadmin), "/admin/totp", add)
+    constant(sql_statements, as_(make_app, secadmin), "/admin/totp", staff_adder(dbsession))
 
 
 def test_my_documents(make_app, dbsession, sql_statements):
