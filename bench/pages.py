@@ -169,7 +169,8 @@ def login_cookie(base: str, account: str, path: str, marker: str) -> str:
 
 
 def run_wrk(url: str, cookie: str, seconds: float, connections: int, threads: int, script: Path) -> dict:
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "-s", str(script), url]
+    # a slow answer is measured, not dropped: wrk's default 2 s timeout would count it as an error
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s", "-s", str(script), url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout

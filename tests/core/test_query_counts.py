@@ -98,20 +98,36 @@ def test_the_applicants_list(make_app, dbsession, chain, sql_statements):
     constant(sql_statements, as_(make_app, applicant), f"/{MODULE}/", records.add)
 
 
+def returned_and_resubmitted(dbsession, chain, sub, reviewer, applicant):
+    """Rows of a record's history: each round the district returns it with an
+    opinion and the applicant submits it again."""
+    def add(count):
+        for _ in range(count):
+            review.decide(dbsession, chain, sub, reviewer, decision="return", opinion="请补充",
+                          expected_version=sub.version)
+            review.submit(dbsession, chain, sub, applicant)
+        dbsession.expire_all()
+    return add
+
+
 def test_the_review_detail_with_many_decisions(make_app, dbsession, chain, sql_statements):
     records = Records(dbsession, chain, district="tj-d01")
     records.add(1)
     sub = records.db.scalars(review.select(review.Submission)).one()
     reviewer = factories.user(dbsession, "agency", agency_code="tj-d01")
-
-    def decide(count):  # each round: the district returns it, the applicant submits again
-        for _ in range(count):
-            review.decide(dbsession, chain, sub, reviewer, decision="return", opinion="请补充",
-                          expected_version=sub.version)
-            review.submit(dbsession, chain, sub, reviewer)
-        dbsession.expire_all()
-
+    decide = returned_and_resubmitted(dbsession, chain, sub, reviewer, reviewer)
     constant(sql_statements, as_(make_app, reviewer), f"/{MODULE}/review/{sub.id}", decide, first=0, then=25)
+
+
+def test_the_applicants_record_with_many_decisions(make_app, dbsession, chain, sql_statements):
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    applicant = factories.user(dbsession, "individual", organisation=org)
+    dbsession.add(ModuleGrant(user_id=applicant.id, module_key=MODULE))
+    Records(dbsession, chain, district="tj-d01", organisation=org, applicant=applicant).add(1)
+    sub = dbsession.scalars(review.select(review.Submission)).one()
+    reviewer = factories.user(dbsession, "agency", agency_code="tj-d01")
+    decide = returned_and_resubmitted(dbsession, chain, sub, reviewer, applicant)
+    constant(sql_statements, as_(make_app, applicant), f"/{MODULE}/{sub.id}", decide, first=0, then=25)
 
 
 def test_the_organisation_review_list(make_app, dbsession, sql_statements):
