@@ -8,6 +8,7 @@ builder, review pages and Excel export are shared.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -45,15 +46,17 @@ class FilingType:
         if self.model is not None:  # personal data in the content JSON is stored sealed
             seal_fields(self.model.__tablename__, (f.name for f in self.fields if f.kind in SEALED_KINDS))
 
-    @property
+    # derived once per declaration (per process), not at every access: a
+    # save reads the schema several times per request
+    @functools.cached_property
     def fields(self) -> tuple[Field, ...]:
         return tuple(f for s in self.sections for f in s.fields)
 
-    @property
+    @functools.cached_property
     def schema(self) -> Schema:
         return Schema(*self.fields, checks=self.checks)
 
-    @property
+    @functools.cached_property
     def all_slots(self) -> tuple[Slot, ...]:
         return self.slots + (self.signature_slot,)
 

@@ -98,3 +98,12 @@ def test_the_unknown_account_hash_costs_what_a_real_one_does():
     assert not passwords.verify_password(None, "Passw0rd!")
     with pytest.raises(argon2.exceptions.VerifyMismatchError):
         argon2.PasswordHasher().verify(passwords._DUMMY, "")
+
+
+def test_a_filings_schema_is_built_once_per_process(make_app):
+    """The form schema, field list and slots of a declared filing are derived
+    once, not at every access (a save reads the schema several times)."""
+    filing = make_app().app.registry["kjgl.filings"]["makerspace"]
+    assert filing.schema is filing.schema
+    assert filing.fields is filing.fields and filing.all_slots is filing.all_slots
+    assert list(filing.schema.by_name) == [f.name for f in filing.fields]
