@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 
 import pytest
 
@@ -32,6 +33,19 @@ def constant(sql_statements, app, url, add_rows, first=1, then=50):
         f"{url}: {len(one)} statements with {first} row(s), {len(many)} with {then}:\n"
         + "\n".join(line[:160] for line in difflib.unified_diff(one, many, lineterm="", n=0)))
     return one
+
+
+def rows(dbsession, make_row):
+    """``add(count)`` for :func:`constant`: ``make_row(i)`` makes the i-th row;
+    the session then forgets them, so the request loads what it shows."""
+    made = itertools.count()
+
+    def add(count):
+        for _ in range(count):
+            make_row(next(made))
+        dbsession.flush()
+        dbsession.expire_all()
+    return add
 
 
 def as_(make_app, user):
@@ -132,13 +146,8 @@ def test_the_applicants_record_with_many_decisions(make_app, dbsession, chain, s
 
 def test_the_organisation_review_list(make_app, dbsession, sql_statements):
     reviewer = factories.user(dbsession, "agency", agency_code="tj")
-
-    def add(count):
-        for i in range(count):
-            factories.organisation(dbsession, status="pending",
-                                   agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
-        dbsession.expire_all()
-
+    add = rows(dbsession, lambda i: factories.organisation(
+        dbsession, status="pending", agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)]))
     constant(sql_statements, as_(make_app, reviewer), "/agency/organisations?status=all", add)
 
 
@@ -146,22 +155,17 @@ def test_the_organisation_users_list(make_app, dbsession, sql_statements):
     org = factories.organisation(dbsession, agency_code="tj-d01")
     admin = factories.org_admin(dbsession, org)
 
-    def add(count):
-        for _ in range(count):
-            user = factories.user(dbsession, "individual", organisation=org)
-            dbsession.add(ModuleGrant(user_id=user.id, module_key=MODULE))
-        dbsession.expire_all()
+    def member(i):
+        user = factories.user(dbsession, "individual", organisation=org)
+        dbsession.add(ModuleGrant(user_id=user.id, module_key=MODULE))
 
-    constant(sql_statements, as_(make_app, admin), "/org/users", add)
+    constant(sql_statements, as_(make_app, admin), "/org/users", rows(dbsession, member))
 
 
 def staff_adder(dbsession):
     """Agency staff of several districts (each row shows its agency)."""
-    def add(count):
-        for i in range(count):
-            factories.user(dbsession, "agency", agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
-        dbsession.expire_all()
-    return add
+    return rows(dbsession, lambda i: factories.user(
+        dbsession, "agency", agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)]))
 
 
 def test_the_staff_list(make_app, dbsession, sql_statements):
@@ -172,25 +176,16 @@ def test_the_staff_list(make_app, dbsession, sql_statements):
 def test_the_audit_log(make_app, dbsession, sql_statements):
     auditor = factories.user(dbsession, "audit_admin")
     people = [factories.user(dbsession, "individual") for _ in range(3)]
-
-    def add(count):
-        for i in range(count):
-            record(dbsession, None, "login", user=people[i % len(people)], object_type="user", object_id=i)
-        dbsession.expire_all()
-
+    add = rows(dbsession, lambda i: record(dbsession, None, "login", user=people[i % len(people)],
+                                           object_type="user", object_id=i))
     constant(sql_statements, as_(make_app, auditor), "/admin/audit", add)
 
 
 def test_the_locked_accounts(make_app, dbsession, sql_statements):
     secadmin = factories.user(dbsession, "security_admin")
-
-    def add(count):
-        for i in range(count):
-            org = factories.organisation(dbsession)
-            factories.user(dbsession, "individual", organisation=org,
-                           locked_until=utcnow() + dt.timedelta(minutes=30), failed_logins=5)
-        dbsession.expire_all()
-
+    add = rows(dbsession, lambda i: factories.user(
+        dbsession, "individual", organisation=factories.organisation(dbsession),
+        locked_until=utcnow() + dt.timedelta(minutes=30), failed_logins=5))
     constant(sql_statements, as_(make_app, secadmin), "/admin/locked", add)
 
 
@@ -203,27 +198,16 @@ def test_my_documents(make_app, dbsession, sql_statements):
     org = factories.organisation(dbsession, agency_code="tj-d01")
     applicant = factories.user(dbsession, "individual", organisation=org)
     dbsession.add(ModuleGrant(user_id=applicant.id, module_key=MODULE))
-
-    def add(count):
-        for i in range(count):
-            dbsession.add(GeneratedDocument(kind="word", created_by_id=applicant.id, filename=f"文档{i}.docx", content_type="application/octet-stream",
-                                            storage_key=f"k{dbsession.info.setdefault('n', [0]).__len__()}-{i}-{count}", size=1, sha256="0" * 64,
-                                            permission=f"{MODULE}:module:use"))
-        dbsession.flush()
-        dbsession.expire_all()
-
+    add = rows(dbsession, lambda i: dbsession.add(GeneratedDocument(
+        kind="word", created_by_id=applicant.id, filename=f"文档{i}.docx", content_type="application/octet-stream",
+        storage_key=f"document-{i}", size=1, sha256="0" * 64, permission=f"{MODULE}:module:use")))
     constant(sql_statements, as_(make_app, applicant), "/documents", add)
 
 
 def test_the_outbox(make_app, dbsession, sql_statements):
     admin = factories.user(dbsession, "admin")
-
-    def add(count):
-        for i in range(count):
-            dbsession.add(OutboxMessage(channel="sms", recipient=f"1380000{i:04d}", body="验证码 123456"))
-        dbsession.flush()
-        dbsession.expire_all()
-
+    add = rows(dbsession, lambda i: dbsession.add(
+        OutboxMessage(channel="sms", recipient=f"1380000{i:04d}", body="验证码 123456")))
     constant(sql_statements, as_(make_app, admin), "/dev/outbox", add)
 
 
