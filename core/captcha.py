@@ -10,7 +10,6 @@ import hmac
 import secrets
 import time
 
-from captcha.image import ImageCaptcha
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -47,6 +46,9 @@ def check(request, answer: str | None) -> str | None:
 @view_config(route_name="captcha", permission="core:public")
 def captcha_image(request):
     answer = new_answer(request)
+    # imported at first use, not at start-up: the captcha library (Pillow) alone is about 0.05 s of every start (issue 9)
+    from captcha.image import ImageCaptcha
+
     data = ImageCaptcha(width=140, height=48).generate(answer).getvalue()
     response = Response(body=data, content_type="image/png")
     response.cache_control.no_store = True

@@ -176,6 +176,16 @@ class EncryptedString(TypeDecorator):
 INDEXED: list[tuple] = []
 
 
+def defer_sealed(model) -> tuple:
+    """Loader options leaving the model's sealed columns unread until used:
+    a page that does not show them does not pay for opening them (each is
+    an AES-GCM decryption per row)."""
+    from sqlalchemy.orm import defer
+
+    return tuple(defer(getattr(model, prop.key)) for prop in model.__mapper__.column_attrs
+                 if isinstance(prop.columns[0].type, EncryptedString))
+
+
 def index_on_set(attribute, hash_attribute: str, context: str) -> None:
     """Keep ``hash_attribute`` the keyed hash of ``attribute`` whenever the
     attribute is set (constructor included): the one place such hashes are made."""

@@ -105,9 +105,13 @@ def identity_loads() -> tuple:
     from sqlalchemy.orm import joinedload
 
     from .accounts.models import User
+    from .crypto import defer_sealed
+    from .organisations.models import Organisation
 
-    # what the rules and every page's layout read of the user, in the same SELECT
-    return (joinedload(User.organisation), joinedload(User.agency))
+    # what the rules and every page's layout read of the user, in the same
+    # SELECT; personal numbers only when a page shows them
+    return (*defer_sealed(User), joinedload(User.organisation).options(*defer_sealed(Organisation)),
+            joinedload(User.agency))
 
 
 def forget_identity(request) -> None:

@@ -56,6 +56,8 @@ def normalise(settings: dict) -> dict:
     s["kjgl.totp"] = asbool(s.get("kjgl.totp", "off"))
     s["kjgl.sms_sender"] = s.get("kjgl.sms_sender") or "outbox"
     s["kjgl.mail_sender"] = s.get("kjgl.mail_sender") or "outbox"
+    # compiled templates kept between starts (kjgl.core.warmup); unset: compiled at every start
+    s["kjgl.template_cache"] = s.get("kjgl.template_cache") or None
     return s
 
 

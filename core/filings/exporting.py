@@ -14,7 +14,6 @@ from ..audit.localtime import to_local
 from ..db import utcnow
 from ..documents import services as documents
 from ..documents.services import DOCX, XLSX
-from ..exports.docx_builder import filing_document
 from ..exports.xlsx_builder import submission_columns, submission_row, write_rows
 from ..review.models import ReviewEvent, Submission
 from . import services
@@ -28,6 +27,9 @@ def word_response(request, filing, sub: Submission, full: bool = True) -> Respon
     if not full:
         data = masked(filing, data)
     org = sub.organisation
+    # imported at first use, not at start-up: python-docx alone is about 0.2 s of every start (issue 9)
+    from ..exports.docx_builder import filing_document
+
     body = filing_document(
         filing, data, year=sub.batch.year, organisation_name=org.name, credit_code=org.credit_code,
         attachments=attachments.files_for(request.dbsession, filing.owner_type, sub.id),

@@ -14,9 +14,11 @@ from .. import masking
 from ..agencies.models import Agency
 from ..attachments import services as attachments
 from ..audit.services import changes, record, snapshot
+from ..crypto import defer_sealed
 from ..errors import refusal
 from ..forms import Field, Schema
 from ..layout import flash
+from ..organisations.models import Organisation
 from ..pagination import paginate
 from ..reveal import reveal
 from ..review import services as review
@@ -69,8 +71,9 @@ def _districts(request):
         .order_by(Agency.path)))
 
 
-# what a row of the list shows, loaded with the rows
-LIST_LOADS = (contains_eager(Submission.batch), joinedload(Submission.organisation), joinedload(Submission.agency))
+# what a row of the list shows, loaded with the rows (not the organisation's sealed numbers)
+LIST_LOADS = (contains_eager(Submission.batch), joinedload(Submission.organisation).options(*defer_sealed(Organisation)),
+              joinedload(Submission.agency))
 
 
 def review_list(request, filing):

@@ -8,6 +8,7 @@ builder, review pages and Excel export are shared.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -78,16 +79,18 @@ class FilingType:
     def tables(self) -> tuple[DetailTable, ...]:
         return tuple(table for t in self.tabs for table in t.tables)
 
-    @property
+    # derived once per declaration (per process), not at every access: a
+    # save reads the schema several times per request
+    @functools.cached_property
     def fields(self) -> tuple[Field, ...]:
         """Every value of the document: what is filled, then what is computed."""
         return self.input_fields + tuple(fig.field for fig in self.figures)
 
-    @property
+    @functools.cached_property
     def schema(self) -> Schema:
         return Schema(*self.input_fields, checks=self.checks)
 
-    @property
+    @functools.cached_property
     def all_slots(self) -> tuple[Slot, ...]:
         tab_slots = tuple(s for t in self.tabs for s in t.slots)
         return self.slots + tab_slots + ((self.signature_slot,) if self.signature_slot else ())

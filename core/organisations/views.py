@@ -13,7 +13,7 @@ from ..documents.services import DOCX
 from ..errors import refusal
 from ..forms import form_values
 from ..layout import flash
-from . import risk_letter, services
+from . import services
 from .choices import competent_agencies, competent_agency, province_districts
 from .schemas import OWNER_TYPE, SLOTS, normalise, profile_schema
 
@@ -119,5 +119,8 @@ def status(request):
 @view_config(route_name="org.risk_letter", permission="core:org:complete")
 def risk_letter_template(request):
     org = _organisation(request)
+    # imported at first use, not at start-up: python-docx alone is about 0.2 s of every start (issue 9)
+    from . import risk_letter
+
     return documents.export(request, risk_letter.build(org.name), kind="risk_letter", content_type=DOCX,
                             filename="风险承诺书模板.docx", object_type=OWNER_TYPE, object_id=org.id)
