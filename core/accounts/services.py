@@ -107,6 +107,28 @@ def authenticate(dbsession, account: str, password: str, settings=None) -> User:
     return user
 
 
+WRONG_CURRENT = "原密码不正确"
+
+
+def confirm_current_password(dbsession, user: User, password: str, settings=None) -> None:
+    """A logged-in user proving they know their password again (changing it,
+    changing the mobile): a wrong one counts toward the same lock as a wrong
+    password at login, so a left-open session cannot be used to guess it.
+    Raises :class:`LoginRefused` (:class:`AccountLocked` once locked)."""
+    settings = settings or {}
+    now = utcnow()
+    if is_locked(user, now):
+        raise AccountLocked(user.locked_until)
+    if verify_password(user.password_hash, password):
+        return
+    attempts = policy.lockout_attempts(settings)
+    counted = lockout.count_failure(dbsession, lockout.LOGINS, user.id, now=now, limit=attempts,
+                                    period=policy.lockout_period(settings))
+    if counted.locked_until is not None:
+        raise AccountLocked(counted.locked_until)
+    raise LoginRefused(f"{WRONG_CURRENT}，还可尝试{attempts - counted.failures}次")
+
+
 def unlock(user: User) -> None:
     user.failed_logins = 0
     user.locked_until = None
