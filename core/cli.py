@@ -195,12 +195,15 @@ def cmd_audit_purge(args) -> int:
 
 
 def cmd_accounts_purge(args) -> int:
-    from .accounts import lockout, policy
+    from .accounts import lockout, policy, recovery
     from .db import utcnow
 
     with _session(args.ini) as (settings, _, session), session.begin():
         count = lockout.purge_unknown(session, now=utcnow(), period=policy.lockout_period(settings), batch=None)
+        answers = lockout.purge_unknown(session, now=utcnow(), period=recovery.LOCK_FOR, batch=None,
+                                        counter=lockout.UNKNOWN_RECOVERY)
     print(f"已清理过期的未知账号登录失败记录 {count} 条 (purged)")
+    print(f"已清理过期的未知账号密保答错记录 {answers} 条 (purged)")
     return 0
 
 

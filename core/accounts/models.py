@@ -65,6 +65,7 @@ class User(Timestamped, Base):
     # wrong security answers in a row, and the recovery lock they lead to
     recover_failures: Mapped[int] = mapped_column(Integer, default=0)
     recover_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    recover_last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # second factor (kjgl.totp): the authenticator's key, sealed, and the last
     # time step a code was accepted for, so a code is never taken twice
     totp_secret: Mapped[str | None] = mapped_column(EncryptedString("user_account.totp_secret"))
@@ -97,4 +98,17 @@ class UnknownAccountLogin(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # stale rows (no lock in force, last failure older than the lock period) are purged
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+
+
+class UnknownAccountRecovery(Base):
+    """Wrong security answers given for account names without questions (no
+    such account, or one that set none), counted like a real account's in the
+    database, so the recovery page answers the same for both, whatever the
+    browser session."""
+    __tablename__ = "unknown_account_recovery"
+
+    account: Mapped[str] = mapped_column(String(30), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
