@@ -195,6 +195,7 @@ def cmd_audit_purge(args) -> int:
 
 
 def cmd_accounts_purge(args) -> int:
+    from . import captcha
     from .accounts import lockout, policy, recovery
     from .db import utcnow
 
@@ -202,8 +203,10 @@ def cmd_accounts_purge(args) -> int:
         count = lockout.purge_unknown(session, now=utcnow(), period=policy.lockout_period(settings), batch=None)
         answers = lockout.purge_unknown(session, now=utcnow(), period=recovery.LOCK_FOR, batch=None,
                                         counter=lockout.UNKNOWN_RECOVERY)
+        images = captcha.purge(session, now=utcnow(), batch=None)
     print(f"已清理过期的未知账号登录失败记录 {count} 条 (purged)")
     print(f"已清理过期的未知账号密保答错记录 {answers} 条 (purged)")
+    print(f"已清理过期的图形验证码 {images} 条 (purged)")
     return 0
 
 

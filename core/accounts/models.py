@@ -112,3 +112,16 @@ class UnknownAccountRecovery(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+
+
+class CaptchaChallenge(Base):
+    """One graphic captcha image, kept on the server so it answers one
+    attempt only, in whichever app process (:mod:`kjgl.core.captcha`). The
+    browser's session holds only the random id."""
+    __tablename__ = "captcha_challenge"
+
+    id: Mapped[str] = mapped_column(String(43), primary_key=True)
+    answer_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    # set by the first check, right answer or wrong: the image is then spent
+    consumed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
