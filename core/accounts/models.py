@@ -125,3 +125,26 @@ class CaptchaChallenge(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
     # set by the first check, right answer or wrong: the image is then spent
     consumed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class UserSession(Base):
+    """A logged-in session, so the user can see theirs and end the others and
+    the security admin can see who is online and log a session out
+    (:mod:`kjgl.core.accounts.sessions`). The browser's (encrypted) session
+    cookie holds the random token; this row holds its SHA-256 only."""
+    __tablename__ = "user_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # the user's auth_version at login: a password change ends the others
+    auth_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # logout / renewed / by_user / by_security_admin / lifetime
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+
+    user = relationship("User")

