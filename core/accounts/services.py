@@ -108,11 +108,13 @@ def authenticate(dbsession, account: str, password: str, settings=None) -> User:
 WRONG_CURRENT = "原密码不正确"
 
 
-def confirm_current_password(dbsession, user: User, password: str, settings=None) -> None:
+def confirm_current_password(dbsession, user: User, password: str, settings=None,
+                             wrong: str = WRONG_CURRENT) -> None:
     """A logged-in user proving they know their password again (changing it,
     changing the mobile): a wrong one counts toward the same lock as a wrong
     password at login, so a left-open session cannot be used to guess it.
-    Raises :class:`LoginRefused` (:class:`AccountLocked` once locked)."""
+    Raises :class:`LoginRefused` (:class:`AccountLocked` once locked),
+    whose message starts with ``wrong``."""
     settings = settings or {}
     now = utcnow()
     if is_locked(user, now):
@@ -124,7 +126,7 @@ def confirm_current_password(dbsession, user: User, password: str, settings=None
                                     period=policy.lockout_period(settings))
     if counted.locked_until is not None:
         raise AccountLocked(counted.locked_until)
-    raise LoginRefused(f"{WRONG_CURRENT}，还可尝试{attempts - counted.failures}次")
+    raise LoginRefused(f"{wrong}，还可尝试{attempts - counted.failures}次")
 
 
 def unlock(user: User) -> None:

@@ -81,6 +81,7 @@ EXPECTED = {
     "portal": rule(INDIVIDUALS),
     "me.profile": rule(INDIVIDUALS),
     "me.org.choose": rule(INDIVIDUALS),
+    "me.mobile_code": rule(INDIVIDUALS),  # the SMS code for a new mobile on 个人信息
     # organisation admins (信息补全 also while pending)
     "org.profile": rule(ORG_ADMINS),
     "org.status": rule(ORG_ADMINS),
