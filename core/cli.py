@@ -196,7 +196,7 @@ def cmd_audit_purge(args) -> int:
 
 def cmd_accounts_purge(args) -> int:
     from . import captcha
-    from .accounts import lockout, policy, recovery
+    from .accounts import lockout, policy, recovery, sessions
     from .db import utcnow
 
     with _session(args.ini) as (settings, _, session), session.begin():
@@ -204,9 +204,11 @@ def cmd_accounts_purge(args) -> int:
         answers = lockout.purge_unknown(session, now=utcnow(), period=recovery.LOCK_FOR, batch=None,
                                         counter=lockout.UNKNOWN_RECOVERY)
         images = captcha.purge(session, now=utcnow(), batch=None)
+        ended = sessions.purge(session, settings=settings, now=utcnow(), batch=None)
     print(f"已清理过期的未知账号登录失败记录 {count} 条 (purged)")
     print(f"已清理过期的未知账号密保答错记录 {answers} 条 (purged)")
     print(f"已清理过期的图形验证码 {images} 条 (purged)")
+    print(f"已清理超过最长有效期的登录会话记录 {ended} 条 (purged)")
     return 0
 
 
