@@ -80,9 +80,8 @@ class KjglSecurityPolicy:
         return Denied(f"rule for {permission!r} does not hold")
 
     def remember(self, request, userid, **kw):
-        from .accounts.models import User
-
         from .accounts import sessions
+        from .accounts.models import User
 
         user = request.dbsession.get(User, userid)
         sessions.end(request, "renewed")
@@ -93,10 +92,10 @@ class KjglSecurityPolicy:
         sessions.start(request, user)
         return []
 
-    def forget(self, request, reason: str = "logout", **kw):
+    def forget(self, request, **kw):
         from .accounts import sessions
 
-        sessions.end(request, reason)
+        sessions.end(request, "logout")
         request.session.invalidate()
         return []
 
