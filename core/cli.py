@@ -195,12 +195,20 @@ def cmd_audit_purge(args) -> int:
 
 
 def cmd_accounts_purge(args) -> int:
-    from .accounts import lockout, policy
+    from . import captcha
+    from .accounts import lockout, policy, recovery, sessions
     from .db import utcnow
 
     with _session(args.ini) as (settings, _, session), session.begin():
         count = lockout.purge_unknown(session, now=utcnow(), period=policy.lockout_period(settings), batch=None)
+        answers = lockout.purge_unknown(session, now=utcnow(), period=recovery.LOCK_FOR, batch=None,
+                                        counter=lockout.UNKNOWN_RECOVERY)
+        images = captcha.purge(session, now=utcnow(), batch=None)
+        ended = sessions.purge(session, settings=settings, now=utcnow(), batch=None)
     print(f"已清理过期的未知账号登录失败记录 {count} 条 (purged)")
+    print(f"已清理过期的未知账号密保答错记录 {answers} 条 (purged)")
+    print(f"已清理过期的图形验证码 {images} 条 (purged)")
+    print(f"已清理超过最长有效期的登录会话记录 {ended} 条 (purged)")
     return 0
 
 

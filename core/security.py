@@ -1,4 +1,5 @@
-"""Authentication (signed-cookie session) and authorisation (a table of rules).
+"""Authentication (an encrypted session cookie, each login recorded on the
+server) and authorisation (a table of rules).
 
 Authorisation is deny-by-default: a view names a permission
 ``<scope>:<resource>:<action>``; the permission is allowed only if a rule for
@@ -12,7 +13,9 @@ from typing import Callable
 
 from pyramid.security import Allowed, Denied
 from pyramid.csrf import SessionCSRFStoragePolicy
-from pyramid.session import JSONSerializer, SignedCookieSessionFactory
+from pyramid.session import BaseCookieSessionFactory
+
+from .crypto import SessionCookieSerializer
 
 SESSION_USER_KEY = "uid"
 SESSION_AUTH_KEY = "auth_version"
@@ -61,6 +64,10 @@ class KjglSecurityPolicy:
             return None
         if request.session.get(SESSION_AUTH_KEY) != user.auth_version:
             return None  # password changed or account re-keyed since login
+        from .accounts import sessions
+
+        if not sessions.is_live(request, user):
+            return None  # logged out, ended by the user or the security admin
         return user
 
     def authenticated_userid(self, request):
@@ -84,17 +91,23 @@ class KjglSecurityPolicy:
         return Denied(f"rule for {permission!r} does not hold")
 
     def remember(self, request, userid, **kw):
+        from .accounts import sessions
         from .accounts.models import User
 
         user = request.dbsession.get(User, userid)
+        sessions.end(request, "renewed")
         request.session.invalidate()
         forget_identity(request)
         request.session[SESSION_USER_KEY] = userid
         request.session[SESSION_AUTH_KEY] = user.auth_version
         request.session.new_csrf_token()
+        sessions.start(request, user)
         return []
 
     def forget(self, request, **kw):
+        from .accounts import sessions
+
+        sessions.end(request, "logout")
         request.session.invalidate()
         forget_identity(request)
         return []
@@ -209,15 +222,14 @@ CORE_RULES = {
 def includeme(config):
     settings = config.get_settings()
     config.set_session_factory(
-        SignedCookieSessionFactory(
-            settings["kjgl.secret"],
+        BaseCookieSessionFactory(
+            SessionCookieSerializer(settings["kjgl.secret"]),
             cookie_name="kjgl_session",
             httponly=True,
             samesite="Lax",
             secure=settings["kjgl.cookie_secure"],
             timeout=int(settings.get("kjgl.session_timeout", 1800)),
             reissue_time=60,
-            serializer=JSONSerializer(),
         )
     )
     config.set_csrf_storage_policy(SessionCSRFStoragePolicy())

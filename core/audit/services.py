@@ -21,6 +21,8 @@ EVENTS = {
     "totp_failed": "动态口令验证失败",
     "totp_reset": "重置动态口令",
     "logout": "退出登录",
+    "session_end": "结束本人登录会话",
+    "session_force_end": "强制会话下线",
     "register": "用户注册",
     "password_change": "修改密码",
     "password_reset": "重置密码",

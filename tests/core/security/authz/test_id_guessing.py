@@ -94,6 +94,9 @@ ID_GUESSING = {
     "admin.staff.reset": {ADMIN: _not_staff},
     "admin.staff.status": {ADMIN: _not_staff},
     "admin.locked.unlock": {SEC_ADMIN: lambda w: []},  # any account may be locked: only ids that don't exist
+    # one's own sessions only; the security admin may end anybody's
+    "account.sessions.end": {a: (lambda w: [("another user's session", w.session.id)]) for a in (IND_G, ORG, ADMIN)},
+    "admin.sessions.end": {SEC_ADMIN: lambda w: []},
     # only agency and admin accounts have a second factor to reset
     "admin.totp.reset": {SEC_ADMIN: lambda w: [("an individual", w.a.individual.id),
                                                ("an organisation admin", w.a.admin.id)]},

@@ -42,8 +42,8 @@ def rule(allow=(), notfound=(), obj=None):
 
 
 # The objects an {id} can name (see ``object_id``).
-DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT = (
-    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document")
+DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, SESSION = (
+    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "session")
 
 EXPECTED = {
     # public pages
@@ -63,6 +63,11 @@ EXPECTED = {
     # every logged-in user (session.ping: "stay logged in" before the idle timeout)
     "account.password": rule(LOGGED_IN),
     "session.ping": rule(LOGGED_IN),
+    # one's own logged-in sessions; {id} is a session of A's individual:
+    # theirs to end, 404 for every other user
+    "account.sessions": rule(LOGGED_IN),
+    "account.sessions.end_others": rule(LOGGED_IN),
+    "account.sessions.end": rule({IND}, LOGGED_IN - {IND}, obj=SESSION),
     # a file on A's submitted makerspace record: its applicant and the
     # reviewers whose subtree holds it see it (the system, security and audit
     # admins do not: 404); only the applicant may delete (refused 409 here:
@@ -76,6 +81,7 @@ EXPECTED = {
     "portal": rule(INDIVIDUALS),
     "me.profile": rule(INDIVIDUALS),
     "me.org.choose": rule(INDIVIDUALS),
+    "me.mobile_code": rule(INDIVIDUALS),  # the SMS code for a new mobile on 个人信息
     # organisation admins (信息补全 also while pending)
     "org.profile": rule(ORG_ADMINS),
     "org.status": rule(ORG_ADMINS),
@@ -101,6 +107,9 @@ EXPECTED = {
     "admin.audit.export": rule({AUDIT_ADMIN}),
     "admin.locked": rule({SEC_ADMIN}),
     "admin.locked.unlock": rule({SEC_ADMIN}, obj=LOCKED),
+    # who is online, and a forced logout ({id}: A's individual's session)
+    "admin.sessions": rule({SEC_ADMIN}),
+    "admin.sessions.end": rule({SEC_ADMIN}, obj=SESSION),
     # the second factor (kjgl.totp, off here): its pages are open only while a
     # login waits for the code, so to no role of this world; the security
     # admin resets a user's TOTP ({id} is the tj-d01 reviewer)
@@ -167,6 +176,7 @@ def object_id(world, route_name: str):
         LOCKED: lambda: world.locked.id,
         DOCUMENT: lambda: world.a.document.id,
         "carrier": lambda: world.a.carrier.id,
+        SESSION: lambda: world.session.id,
     }[obj]()
 
 
