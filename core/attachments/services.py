@@ -6,7 +6,8 @@ computed on the way into storage. The bytes are written before the row is
 flushed; if the request's transaction then aborts, the stored file is removed,
 and a deleted attachment's bytes go only once the deletion is committed.
 A PDF must also open with pypdf (not
-broken, not encrypted) or it is refused naming the slot; ``kjgl.upload_parse_pdf = false`` turns that off.
+broken, not encrypted, no JavaScript, automatic actions or embedded files) or
+it is refused naming the slot and the file; ``kjgl.upload_parse_pdf = false`` turns that off.
 """
 from __future__ import annotations
 
@@ -125,7 +126,8 @@ def add_upload(dbsession, storage, *, owner_type: str, owner_id: int, slot: Slot
             problem = filetypes.pdf_problem(stored)
         if problem is not None:
             storage.delete(key)
-            raise UploadRefused(_PDF_REFUSALS[problem].format(slot=slot.title, filename=filename))
+            reason, _, found = problem.partition("：")
+            raise UploadRefused(_PDF_REFUSALS[reason].format(slot=slot.title, filename=filename, found=found))
 
     attachment = Attachment(
         owner_type=owner_type, owner_id=owner_id, slot=slot.name, filename=filename,
@@ -146,6 +148,8 @@ class _TooBig(Exception):
 _PDF_REFUSALS = {
     "已加密": "{slot}：文件“{filename}”是加密（设有密码）的PDF，无法审核，未上传；请取消密码后重新上传",
     "已损坏": "{slot}：文件“{filename}”不是有效的PDF文件（文件已损坏或不完整），未上传；请重新生成后上传",
+    filetypes.ACTIVE: "{slot}：文件“{filename}”含有可自动执行的内容（{found}），为保护审核人员不予接收，未上传；"
+                      "请用“打印为PDF”或扫描另存为不含脚本和附件的PDF后重新上传",
 }
 
 
