@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from pyramid.settings import asbool
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..audit.services import changes, record
 from . import filetypes
@@ -62,6 +62,16 @@ def uploads_in(params, name: str) -> list:
     empty string, which is not a file)."""
     return [item for item in params.getall(name)
             if getattr(item, "filename", None) and getattr(item, "file", None) is not None]
+
+
+def posted(params, slots) -> bool:
+    """Whether any file was posted for one of ``slots``."""
+    return any(uploads_in(params, slot.name) for slot in slots)
+
+
+def held(dbsession, owner_type: str, owner_id: int, slot_name: str) -> int:
+    return dbsession.scalar(select(func.count()).select_from(Attachment).where(
+        Attachment.owner_type == owner_type, Attachment.owner_id == owner_id, Attachment.slot == slot_name))
 
 
 def _read_head(stream) -> bytes:
@@ -155,9 +165,11 @@ _PDF_REFUSALS = {
 
 def save_uploads(request, owner_type: str, owner_id: int, slots) -> tuple[list[Attachment], dict[str, str]]:
     """Store every file posted for ``slots``: (stored, {slot name: message})
-    — a refused file does not stop the others."""
+    — a refused file does not stop the others. A slot holds at most
+    ``kjgl.upload_max_files`` files: a choice that would pass it is refused whole."""
     storage = request.registry["kjgl.storage"]
     default_max = request.registry.settings["kjgl.upload_max_bytes"]
+    max_files = request.registry.settings["kjgl.upload_max_files"]
     parse_pdf = asbool(request.registry.settings.get("kjgl.upload_parse_pdf", True))
     stored, errors = [], {}
     for slot in slots:
@@ -166,6 +178,11 @@ def save_uploads(request, owner_type: str, owner_id: int, slots) -> tuple[list[A
         if not slot.multiple and len(files) > 1:
             messages.append(f"{slot.title}：只能上传一个文件")
             files = files[:1]
+        already = held(request.dbsession, owner_type, owner_id, slot.name) if files else 0
+        if already + len(files) > max_files:
+            messages.append(f"{slot.title}：每项最多上传{max_files}个文件（已有{already}个），本次选择的{len(files)}个"
+                            f"文件均未上传；请删除不需要的文件或减少所选文件后重新上传")
+            files = []
         for upload in files:
             try:
                 attachment = add_upload(
