@@ -119,5 +119,7 @@ def status(request):
 @view_config(route_name="org.risk_letter", permission="core:org:complete")
 def risk_letter_template(request):
     org = _organisation(request)
-    return documents.export(request, risk_letter.build(org.name), kind="risk_letter", content_type=DOCX,
-                            filename="风险承诺书模板.docx", object_type=OWNER_TYPE, object_id=org.id)
+    return documents.export_unless_unchanged(
+        request, lambda: risk_letter.build(org.name), content_sha256=documents.content_hash(risk_letter.build, org.name),
+        kind="risk_letter", content_type=DOCX, filename="风险承诺书模板.docx", object_type=OWNER_TYPE,
+        object_id=org.id)

@@ -77,3 +77,65 @@ def test_the_cap_is_a_setting(make_app, dbsession):
 def test_a_bad_cap_is_named(value):
     with pytest.raises(SettingsError, match="kjgl.upload_max_files"):
         normalise(base_settings("sqlite://", **{"kjgl.upload_max_files": value}))
+
+
+# --- generated documents: the same Word document again is not stored again ---
+
+def documents_of(dbsession, kind: str):
+    from kjgl.core.documents.models import GeneratedDocument
+
+    dbsession.expire_all()
+    return dbsession.scalars(select(GeneratedDocument).where(GeneratedDocument.kind == kind)
+                             .order_by(GeneratedDocument.id)).all()
+
+
+def draft(flow):
+    flow.open_batch()
+    app = flow.as_(flow.applicant)
+    page = app.get(f"{flow.prefix}/new")
+    page = fill(page.forms["filing-form"], {"name": "和平创客汇众创空间", "workstations": "260"}).submit(
+        "action", value="save").follow()
+    return app, page, int(page.request.path.strip("/").split("/")[1])
+
+
+def test_an_unchanged_word_download_reuses_the_kept_document(flow, dbsession, storage_dir):
+    import pathlib
+
+    from kjgl.core.audit.models import AuditEvent
+
+    app, page, sub_id = draft(flow)
+    first = app.get(f"{flow.prefix}/{sub_id}/word.docx")
+    files_after_first = {p for p in pathlib.Path(storage_dir).rglob("*") if p.is_file()}
+    second = app.get(f"{flow.prefix}/{sub_id}/word.docx")
+    assert second.body == first.body
+    kept = documents_of(dbsession, "filing_word")
+    assert len(kept) == 1 and kept[0].content_sha256
+    assert {p for p in pathlib.Path(storage_dir).rglob("*") if p.is_file()} == files_after_first
+    reuse = dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "document_download")).all()
+    assert [e.object_id for e in reuse] == [str(kept[0].id)] and '"reused": true' in reuse[0].detail
+    # a changed field makes a new document
+    fill(page.forms["filing-form"], {"workstations": "261"}).submit("action", value="save")
+    third = app.get(f"{flow.prefix}/{sub_id}/word.docx")
+    assert third.body != first.body
+    assert len(documents_of(dbsession, "filing_word")) == 2
+
+
+def test_a_damaged_kept_document_is_made_anew_not_refused(flow, dbsession, storage_dir):
+    import pathlib
+
+    app, _, sub_id = draft(flow)
+    app.get(f"{flow.prefix}/{sub_id}/word.docx")
+    kept = documents_of(dbsession, "filing_word")[0]
+    path = next(p for p in pathlib.Path(storage_dir).rglob("*") if p.name == kept.storage_key.rsplit("/", 1)[-1])
+    path.write_bytes(b"tampered")
+    again = app.get(f"{flow.prefix}/{sub_id}/word.docx")
+    assert again.status_int == 200 and again.body.startswith(b"PK")
+    assert len(documents_of(dbsession, "filing_word")) == 2
+
+
+def test_the_risk_letter_is_kept_once_per_organisation_name(app, dbsession):
+    org = factories.organisation(dbsession, status="incomplete")
+    login(app, factories.org_admin(dbsession, org).account)
+    app.get("/org/risk-commitment-letter.docx")
+    app.get("/org/risk-commitment-letter.docx")
+    assert len(documents_of(dbsession, "risk_letter")) == 1
