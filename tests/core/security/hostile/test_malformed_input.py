@@ -124,3 +124,34 @@ def test_a_plain_next_still_works(live_server):
 @pytest.mark.parametrize("target", ["/\n/x", "/\r\nx", "/中", "/a b", "//evil.example", "/\\evil", "http://x/"])
 def test_local_path_refuses_what_a_location_header_cannot_carry(target):
     assert local_path(target) is None
+
+
+# --- fuzzed: any bytes in the query, any form content type, never a 500 ---
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+from webob import Request  # noqa: E402
+
+PAGES = ["/login", "/recover/sms", "/register/legal", "/register/individual", "/recover"]
+ESCAPED_BYTES = st.binary(min_size=1, max_size=12).map(lambda b: "".join(f"%{c:02x}" for c in b))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(PAGES), name=st.sampled_from(["next", "q", "x", "account"]), value=ESCAPED_BYTES)
+def test_any_bytes_in_the_query_never_give_a_500(app, path, name, value):
+    response = Request.blank(path, environ={"QUERY_STRING": f"{name}={value}", "REMOTE_ADDR": "127.0.0.1"}) \
+        .get_response(app.app)
+    assert response.status_int in (200, 302, 303, 400), (path, value, response.status)
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content_type=st.one_of(
+    st.sampled_from(["multipart/form-data", "multipart/form-data; boundary=", "multipart/form-data; boundary=\"\"",
+                     "application/x-www-form-urlencoded; charset=utf-16", "multipart/form-data; charset=x"]),
+    st.text(alphabet="abcdefghij=;/-\" ", max_size=30).map(lambda t: "multipart/form-data; " + t)),
+    body=st.binary(max_size=300))
+def test_any_form_content_type_and_body_never_give_a_500(app, content_type, body):
+    response = Request.blank("/login", method="POST", body=body, environ={"REMOTE_ADDR": "127.0.0.1"},
+                             headers={"Content-Type": content_type}).get_response(app.app)
+    assert response.status_int == 400, (content_type, body[:40], response.status)  # undecodable or no CSRF token
+    assert response.headers["X-Frame-Options"] == "DENY"
