@@ -10,6 +10,8 @@ any view runs and turns a failure into :class:`MalformedRequest`: the error
 page in Chinese naming the part of the request at fault (or a JSON body),
 with the headers every page carries. The refused request's query and body
 are dropped first, so that rendering the page reads none of them again.
+A ``Cookie`` header that cannot be decoded is dropped before the session is
+read (the request is then simply not logged in).
 """
 from __future__ import annotations
 
@@ -89,6 +91,21 @@ def check(request) -> None:
         raise MalformedRequest(part)
 
 
+def unreadable_cookies_tween_factory(handler, registry):
+    """Above pyramid_tm, which reads the session (a cookie) before any view:
+    a ``Cookie`` header that cannot be decoded is dropped, so the request is
+    served as one without cookies (logged out) instead of failing."""
+
+    def unreadable_cookies_tween(request):
+        try:
+            dict(request.cookies)
+        except DECODING_ERRORS:
+            request.environ.pop("HTTP_COOKIE", None)
+        return handler(request)
+
+    return unreadable_cookies_tween
+
+
 def malformed_request_tween_factory(handler, registry):
     def malformed_request_tween(request):
         check(request)
@@ -113,4 +130,6 @@ def malformed_request(exc, request):
 def includeme(config):
     config.add_tween("kjgl.core.malformed.malformed_request_tween_factory",
                      under="kjgl.core.headers.request_size_tween_factory")
+    config.add_tween("kjgl.core.malformed.unreadable_cookies_tween_factory",
+                     under="kjgl.core.headers.security_headers_tween_factory", over="pyramid_tm.tm_tween_factory")
     config.scan(".malformed")

@@ -101,6 +101,13 @@ def test_an_anonymous_form_without_a_boundary_is_a_400(live_server):
     assert_chinese_400(response, "提交的表单")
 
 
+@pytest.mark.parametrize("cookie", ['kjgl_session="\xff\xfe"', 'x="\xff"; kjgl_session=abc'])
+def test_an_unreadable_cookie_is_ignored_not_a_500(live_server, cookie):
+    response = Client(live_server).send("GET", "/login", headers={"Cookie": cookie})
+    assert response.status == 200 and 'name="csrf_token"' in response.text
+    assert response.getheader("X-Frame-Options") == "DENY"
+
+
 def test_json_clients_get_a_json_400(live_server):
     response = Client(live_server).send("GET", "/login?next=%ff", headers={"Accept": "application/json"})
     assert response.status == 400
