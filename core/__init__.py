@@ -26,6 +26,7 @@ CORE_FEATURES = (
     ".portal",
     ".admin",
     ".headers",
+    ".malformed",
     ".dberrors",
 )
 

@@ -112,17 +112,19 @@ def cmd_create_admin(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import waitress
+    import plaster
     from pyramid.paster import get_app
 
-    from . import migrate
+    from . import migrate, serving
 
     if not args.no_upgrade:
         settings, pm, _, _ = _context(args.ini)
         migrate.upgrade(settings, pm)
     app = get_app(args.ini, "main")
-    print(f"kjgl serving on http://{args.host}:{args.port}/")
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads)
+    # [server:main] (max_request_body_size, listen, trusted_proxy …) applies here as under pserve
+    options = serving.waitress_options(plaster.get_settings(args.ini, "server:main"), app.registry.settings,
+                                       host=args.host, port=args.port, threads=args.threads)
+    serving.serve(app, options)
     return 0
 
 
@@ -297,9 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="serve the app with waitress (upgrades the database first)")
     s.add_argument("ini")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=6543)
-    s.add_argument("--threads", type=int, default=8)
+    s.add_argument("--host", help="default: [server:main] listen, else 127.0.0.1")
+    s.add_argument("--port", type=int, help="default: [server:main] listen, else 6543")
+    s.add_argument("--threads", type=int, help="default: [server:main] threads, else 8")
     s.add_argument("--no-upgrade", action="store_true")
     s.set_defaults(func=cmd_serve)
 

@@ -134,8 +134,12 @@ def forget_identity(request) -> None:
 
 
 def local_path(target: str | None) -> str | None:
-    """``target`` if it is a path on this site (a safe ``next=`` redirect), else None."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """``target`` if it is a path on this site (a safe ``next=`` redirect), else None.
+    It is visible ASCII only, as ``request.path_qs`` gives it: a control
+    character (``/%0A/x``), a space or a non-ASCII character in the
+    ``Location`` header would make the server fail the response."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and all("!" <= c <= "~" for c in target):
         return target
     return None
 

@@ -50,6 +50,7 @@ def normalise(settings: dict) -> dict:
     s["kjgl.agency_tree"] = s.get("kjgl.agency_tree") or "tianjin"
     s["kjgl.storage_dir"] = s.get("kjgl.storage_dir") or os.path.join(os.getcwd(), "var", "files")
     s["kjgl.upload_max_bytes"] = int(s.get("kjgl.upload_max_bytes") or 10 * 1024 * 1024)
+    s["kjgl.upload_max_files"] = whole_number(s, "kjgl.upload_max_files", 20)
     s["kjgl.realname_hours"] = parse_hours(s.get("kjgl.realname_hours") or "08:00-18:00")
     s["kjgl.cookie_secure"] = asbool(s.get("kjgl.cookie_secure", False))
     # second factor (TOTP) for agency and admin accounts (kjgl.core.accounts.totp)

@@ -15,6 +15,7 @@ from ..audit.services import record
 from ..db import utcnow
 from ..layout import flash
 from ..pagination import paginate
+from ..search import contains
 from . import lockout, policy, services, totp
 from .models import User
 from .sessions import LOGIN_AT_KEY, stamp_login
@@ -146,8 +147,7 @@ def totp_accounts(request):
     text = request.params.get("q", "").strip()[:50]
     stmt = select(User).where(User.kind.in_(sorted(policy.SECOND_FACTOR_KINDS)))
     if text:
-        like = f"%{text}%"
-        stmt = stmt.where(or_(User.account.ilike(like), User.name.ilike(like)))
+        stmt = stmt.where(or_(contains(User.account, text), contains(User.name, text)))
     stmt = stmt.order_by(User.kind, User.account)
     return {"page_title": "双因素认证管理", "page": paginate(request.dbsession, stmt, request, PAGE_SIZE),
             "q": text, "totp_on": request.registry.settings["kjgl.totp"], "show_time": show_time}

@@ -13,6 +13,7 @@ from ..accounts.passwords import hash_password
 from ..accounts.services import set_password
 from ..agencies.models import Agency
 from ..agencies.services import in_subtree
+from ..search import contains
 
 # no look-alikes (0/O, 1/l/I) so a password read off the screen is typed right
 _UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -65,9 +66,7 @@ def staff_query(*, text: str = "", agency: Agency | None = None, status: str = "
     ``agency``'s subtree, with a status; the newest account first."""
     stmt = select(User).where(User.kind == "agency").options(joinedload(User.agency))
     if text:
-        needle = text.lower()
-        stmt = stmt.where(or_(func.lower(User.account).contains(needle, autoescape=True),
-                              User.name.contains(text, autoescape=True)))
+        stmt = stmt.where(or_(contains(User.account, text), contains(User.name, text)))
     if agency is not None:
         stmt = stmt.where(in_subtree(User.agency_id, agency))
     if status:

@@ -23,6 +23,7 @@ from ..pagination import paginate
 from ..reveal import reveal
 from ..review import services as review
 from ..review.models import STATES, Batch, Submission
+from ..search import contains
 from . import services
 from .access import reviewer_record
 from .exporting import personal_fields, word_response, xlsx_response
@@ -46,7 +47,7 @@ def filtered(request, filing):
     if filters["state"] in REVIEW_STATES:
         stmt = stmt.where(Submission.state == filters["state"])
     if filters["name"]:
-        stmt = stmt.where(Submission.title.contains(filters["name"], autoescape=True))
+        stmt = stmt.where(contains(Submission.title, filters["name"]))
     if filters["district"].isdigit():
         stmt = stmt.where(Submission.agency_id == int(filters["district"]))
     for extra in filing.list_filters:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..accounts.services import set_password
+from ..search import contains
 
 # no look-alikes (O/0, l/1/I) in a password that is read from an e-mail
 _UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -36,9 +37,9 @@ def individuals(org_id: int, account: str = "", name: str = ""):
     case-insensitive account and name. Scoped to the organisation in the query."""
     stmt = select(User).where(User.kind == "individual", User.organisation_id == org_id)
     if account:
-        stmt = stmt.where(User.account.icontains(account, autoescape=True))
+        stmt = stmt.where(contains(User.account, account))
     if name:
-        stmt = stmt.where(User.name.icontains(name, autoescape=True))
+        stmt = stmt.where(contains(User.name, name))
     return stmt.order_by(User.id)
 
 

@@ -112,7 +112,7 @@ def choose_organisation(request):
                      choose_error="请在查询结果中勾选管理单位后再点击“选择”")
     previous = user.organisation_id
     try:
-        org, removed = membership.choose_organisation(request.dbsession, user, org_id)
+        org, removed = membership.choose_organisation(request.dbsession, user, org_id, org_name)
     except membership.ChoiceRefused as refused:
         return _page(request, current_values(user, schema), {}, org_name, choose_error=str(refused))
     if org.id == previous:

@@ -225,15 +225,33 @@ def test_save_keeps_partial_data_and_files(admin_app, dbsession, incomplete_org)
     assert incomplete_org.contact_mobile == "13912345678"
 
 
-def test_save_with_a_malformed_value_keeps_earlier_data_and_the_upload(admin_app, dbsession, incomplete_org):
+def test_save_with_a_malformed_value_keeps_earlier_data_and_stores_no_upload(admin_app, dbsession, incomplete_org,
+                                                                              storage_dir):
     post_profile(admin_app, {"contact_name": "王五"}, action="save", status=303)
+    files_before = stored_files(storage_dir)
     res = post_profile(admin_app, {"contact_name": "赵六", "contact_email": "not-an-email"}, action="save",
                        files=[("licence", "营业执照.pdf", PDF)], status=200)
     assert error_of(res, "contact_email") == "请输入正确的电子邮箱"
+    assert "所选附件也未上传" in res.text
     assert res.forms["org-profile-form"]["contact_name"].value == "赵六"
     dbsession.refresh(incomplete_org)
     assert incomplete_org.contact_name == "王五"
-    assert len(attachments_of(dbsession, incomplete_org)) == 1
+    # the refused save left no upload behind: no row, no bytes
+    assert attachments_of(dbsession, incomplete_org) == []
+    assert stored_files(storage_dir) == files_before
+
+
+def test_a_refused_submit_stores_no_upload(admin_app, dbsession, incomplete_org):
+    fields = dict(valid_fields(incomplete_org), contact_email="not-an-email")
+    res = post_profile(admin_app, fields, files=ALL_FILES, status=200)
+    assert "提交未成功" in res.text and "所选附件也未上传" in res.text
+    assert attachments_of(dbsession, incomplete_org) == []
+
+
+def stored_files(root) -> set:
+    import pathlib
+
+    return {p for p in pathlib.Path(root).rglob("*") if p.is_file()}
 
 
 def test_nothing_can_change_after_submit(admin_app, dbsession, incomplete_org):
