@@ -165,42 +165,51 @@ _PDF_REFUSALS = {
 
 def save_uploads(request, owner_type: str, owner_id: int, slots) -> tuple[list[Attachment], dict[str, str]]:
     """Store every file posted for ``slots``: (stored, {slot name: message})
-    — a refused file does not stop the others. A slot holds at most
-    ``kjgl.upload_max_files`` files: a choice that would pass it is refused whole."""
-    storage = request.registry["kjgl.storage"]
-    default_max = request.registry.settings["kjgl.upload_max_bytes"]
-    max_files = request.registry.settings["kjgl.upload_max_files"]
-    parse_pdf = asbool(request.registry.settings.get("kjgl.upload_parse_pdf", True))
+    — a refused file does not stop the others."""
+    settings = request.registry.settings
     stored, errors = [], {}
     for slot in slots:
-        messages = []
-        files = uploads_in(request.POST, slot.name)
-        if not slot.multiple and len(files) > 1:
-            messages.append(f"{slot.title}：只能上传一个文件")
-            files = files[:1]
-        already = held(request.dbsession, owner_type, owner_id, slot.name) if files else 0
-        if already + len(files) > max_files:
-            messages.append(f"{slot.title}：每项最多上传{max_files}个文件（已有{already}个），本次选择的{len(files)}个"
-                            f"文件均未上传；请删除不需要的文件或减少所选文件后重新上传")
-            files = []
-        for upload in files:
-            try:
-                attachment = add_upload(
-                    request.dbsession, storage, owner_type=owner_type, owner_id=owner_id, slot=slot,
-                    upload=upload, default_max=default_max, user=request.identity, txn=request.tm.get(),
-                    parse_pdf=parse_pdf,
-                )
-            except UploadRefused as refused:
-                messages.append(str(refused))
-                continue
-            stored.append(attachment)
-            record(request.dbsession, request, "attachment_upload", object_type=owner_type,
-                   object_id=owner_id, slot=slot.name, attachment_id=attachment.id,
-                   filename=attachment.filename, size=attachment.size, sha256=attachment.sha256,
-                   changes=changes({}, {"attachment": attachment.filename}))
+        kept, messages = store_files(
+            request.dbsession, request.registry["kjgl.storage"], settings, owner_type=owner_type,
+            owner_id=owner_id, slot=slot, files=uploads_in(request.POST, slot.name), user=request.identity,
+            txn=request.tm.get(), request=request)
+        stored += kept
         if messages:
             errors[slot.name] = "；".join(messages)
     return stored, errors
+
+
+def store_files(dbsession, storage, settings, *, owner_type: str, owner_id: int, slot: Slot, files: list,
+                user, txn=None, request=None, ip: str | None = None) -> tuple[list[Attachment], list[str]]:
+    """Store ``files`` (posted uploads) in ``slot`` of the owner, each checked
+    and audited: (stored, messages of the refused ones). A slot holds at most
+    ``kjgl.upload_max_files`` files: a choice that would pass it is refused whole."""
+    max_files = settings["kjgl.upload_max_files"]
+    messages, stored = [], []
+    if not slot.multiple and len(files) > 1:
+        messages.append(f"{slot.title}：只能上传一个文件")
+        files = files[:1]
+    already = held(dbsession, owner_type, owner_id, slot.name) if files else 0
+    if already + len(files) > max_files:
+        messages.append(f"{slot.title}：每项最多上传{max_files}个文件（已有{already}个），本次选择的{len(files)}个"
+                        f"文件均未上传；请删除不需要的文件或减少所选文件后重新上传")
+        files = []
+    for upload in files:
+        try:
+            attachment = add_upload(
+                dbsession, storage, owner_type=owner_type, owner_id=owner_id, slot=slot, upload=upload,
+                default_max=settings["kjgl.upload_max_bytes"], user=user, txn=txn,
+                parse_pdf=asbool(settings.get("kjgl.upload_parse_pdf", True)),
+            )
+        except UploadRefused as refused:
+            messages.append(str(refused))
+            continue
+        stored.append(attachment)
+        record(dbsession, request, "attachment_upload", user=user, ip=ip, object_type=owner_type,
+               object_id=owner_id, slot=slot.name, attachment_id=attachment.id,
+               filename=attachment.filename, size=attachment.size, sha256=attachment.sha256,
+               changes=changes({}, {"attachment": attachment.filename}))
+    return stored, messages
 
 
 def files_for(dbsession, owner_type: str, owner_id: int) -> dict[str, list[Attachment]]:

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from pyramid.settings import asbool, aslist
+from pyramid.settings import aslist
 from sqlalchemy import select
 
 from ..agencies.models import Agency
@@ -185,28 +185,19 @@ def save_tab(ctx: Context, filing: FilingType, sub: Submission, tab: Tab, params
 
 
 def _store(ctx: Context, owner_type: str, owner_id: int, slot, params, name: str) -> dict[str, str]:
+    """The files posted as ``name`` into ``slot``; a single-file slot's new
+    file replaces the one it held."""
     files = attachments.uploads_in(params, name)
     if not files:
         return {}
-    if not slot.multiple:
-        for old in ctx.db.scalars(select(Attachment).where(Attachment.owner_type == owner_type,
-                                                           Attachment.owner_id == owner_id,
-                                                           Attachment.slot == slot.name)):
+    stored, messages = attachments.store_files(ctx.db, ctx.storage, ctx.settings, owner_type=owner_type,
+                                               owner_id=owner_id, slot=slot, files=files, user=ctx.actor,
+                                               txn=ctx.txn, ip=ctx.ip)
+    if stored and not slot.multiple:  # the old file goes only once the new one is in
+        for old in ctx.db.scalars(select(Attachment).where(
+                Attachment.owner_type == owner_type, Attachment.owner_id == owner_id,
+                Attachment.slot == slot.name, Attachment.id.not_in([a.id for a in stored]))):
             attachments.delete(ctx.db, ctx.storage, old, ctx.txn)
-        files = files[:1]
-    messages = []
-    for upload in files:
-        try:
-            att = attachments.add_upload(
-                ctx.db, ctx.storage, owner_type=owner_type, owner_id=owner_id, slot=slot, upload=upload,
-                default_max=ctx.settings["kjgl.upload_max_bytes"], user=ctx.actor, txn=ctx.txn,
-                parse_pdf=asbool(ctx.settings.get("kjgl.upload_parse_pdf", True)))
-        except attachments.UploadRefused as refused:
-            messages.append(str(refused))
-            continue
-        ctx.audit("attachment_upload", object_type=owner_type, object_id=owner_id, slot=slot.name,
-                  attachment_id=att.id, filename=att.filename, size=att.size, sha256=att.sha256,
-                  changes=changes({}, {"attachment": att.filename}))
     return {name: "；".join(messages)} if messages else {}
 
 
