@@ -57,6 +57,14 @@ def in_subtree(column_agency_id, agency: Agency):
     return column_agency_id.in_(sub)
 
 
+def province_bureau(dbsession, province: str | None) -> Agency | None:
+    """The city-level bureau governing ``province`` (天津市 → 天津市科学技术局)."""
+    if not province:
+        return None
+    return dbsession.scalars(select(Agency).where(Agency.level == "city", Agency.region == province)
+                             .order_by(Agency.id)).first()
+
+
 def districts(dbsession) -> list[Agency]:
     return list(dbsession.scalars(select(Agency).where(Agency.level == "district").order_by(Agency.path, Agency.sort)))
 

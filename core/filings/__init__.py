@@ -1,7 +1,6 @@
 """Yearly filings declared by plugins (``config.include_filing(FILING, prefix)``)."""
 from __future__ import annotations
 
-from ..security import kind_is
 from .types import FilingType
 
 REGISTRY_KEY = "kjgl.filings"
@@ -15,6 +14,32 @@ def agency_at_level(*levels):
     return pred
 
 
+def records_root(request):
+    """The agency under which a filing's records lie: the bureau of the
+    deployment's province (``kjgl.province``), whose districts
+    ``services.district_agency`` routes records to. None when the tree has no
+    such bureau."""
+    from ..agencies.services import province_bureau
+
+    return province_bureau(request.dbsession, request.registry.settings.get("kjgl.province"))
+
+
+def agency_in_jurisdiction(*levels):
+    """Agency staff (of ``levels``, if given) whose subtree the filing's
+    records can reach: the province's bureaus and their ancestors, not another
+    province's (their menus, lists and batches stay hidden)."""
+    def pred(request, user):
+        from ..review.services import reaches
+
+        if user is None or user.kind != "agency" or user.agency is None:
+            return False
+        if levels and user.agency.level not in levels:
+            return False
+        return reaches(user.agency, request.records_root)
+    pred.__name__ = "agency_in_jurisdiction_" + "_".join(levels or ("any",))
+    return pred
+
+
 def include_filing(config, filing: FilingType, prefix: str):
     """Register a filing's routes, views, permissions and attachment rules."""
     from ..audit.services import add_field_titles
@@ -25,10 +50,10 @@ def include_filing(config, filing: FilingType, prefix: str):
         raise ValueError(f"filing declared twice: {filing.module_key}")
     filings[filing.module_key] = filing
     k = filing.module_key
-    config.add_permission_rule(f"{k}:review:decide", kind_is("agency"))
-    config.add_permission_rule(f"{k}:batch:manage", agency_at_level("city", "national"))
+    config.add_permission_rule(f"{k}:review:decide", agency_in_jurisdiction())
+    config.add_permission_rule(f"{k}:batch:manage", agency_in_jurisdiction("city", "national"))
     # 导出完整联系方式: the city bureau, which concludes the review and contacts the carriers
-    config.add_permission_rule(f"{k}:export:full", agency_at_level("city"))
+    config.add_permission_rule(f"{k}:export:full", agency_in_jurisdiction("city"))
     add_field_titles(filing.owner_type, {f.name: f.label for f in filing.fields})
     config.add_attachment_owner(filing.owner_type, access.attachment_viewer(filing), access.attachment_changer(filing))
     views.register(config, filing, prefix)
@@ -37,6 +62,7 @@ def include_filing(config, filing: FilingType, prefix: str):
 
 def includeme(config):
     config.add_directive("include_filing", include_filing)
+    config.add_request_method(records_root, "records_root", reify=True)
 
 
 def filing_menu_items(filing: FilingType, order: int = 50):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from sqlalchemy import select
 
 from .. import masking
@@ -50,9 +50,13 @@ def filtered(request, filing):
 
 
 def _districts(request):
-    user = request.identity
+    """The district filter's choices: the districts of the reviewer's subtree
+    that the filing's records can reach (a national reviewer sees this
+    province's districts, not every province's)."""
+    user, root = request.identity, request.records_root
+    base = root if root is not None and user.agency.contains(root) else user.agency
     return list(request.dbsession.scalars(
-        select(Agency).where(Agency.level == "district", Agency.path.startswith(user.agency.path))
+        select(Agency).where(Agency.level == "district", Agency.path.startswith(base.path))
         .order_by(Agency.path)))
 
 
@@ -174,13 +178,15 @@ def batches(request, filing):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "close":
-            batch = request.dbsession.get(Batch, int(request.POST.get("batch_id", "0") or 0))
-            if batch is not None and batch.module_key == filing.module_key:
-                before = snapshot(batch, ("status",))
-                batch.status = "closed"
-                record(request.dbsession, request, "batch_close", object_type="review_batch", object_id=batch.id,
-                       changes=changes(before, snapshot(batch, ("status",))))
-                flash(request, f"{batch.title}已关闭")
+            raw = request.POST.get("batch_id", "")
+            batch = request.dbsession.get(Batch, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+            if batch is None or batch.module_key != filing.module_key:
+                return refusal(request, "批次不存在", 404)
+            try:
+                review.close_batch(request.dbsession, batch, request.identity, request)
+            except review.ReviewError as exc:
+                return refusal(request, exc.message, exc.status)
+            flash(request, f"{batch.title}已关闭")
             return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
         result = BATCH.validate(request.POST)
         values = {k: v for k, v in request.POST.items() if isinstance(v, str)}
@@ -202,7 +208,39 @@ def batches(request, filing):
     rows = list(request.dbsession.scalars(select(Batch).where(Batch.module_key == filing.module_key)
                                           .order_by(Batch.year.desc())))
     return {"page_title": f"{filing.title} — 填报批次", "filing": filing, "batches": rows,
-            "schema": BATCH, "values": values, "errors": errors, "today": dt.date.today()}
+            "schema": BATCH, "values": values, "errors": errors, "today": dt.date.today(),
+            "manageable": {b.id for b in rows if review.may_manage_batch(request.identity, b)}}
+
+
+REOPEN = Schema(Field("deadline", "新的截止日期", kind="date"))
+
+
+def batch_reopen(request, filing):
+    """重新开放 a closed batch / 延长截止日期 of an open one: a confirmation
+    page saying what happens, then the change (owner agency and ancestors only)."""
+    batch = request.dbsession.get(Batch, int(request.matchdict["id"]))
+    if batch is None or batch.module_key != filing.module_key or \
+            not review.may_manage_batch(request.identity, batch):
+        raise HTTPNotFound()
+    today = dt.date.today()
+    values, errors = {}, {}
+    if request.method == "POST":
+        result = REOPEN.validate(request.POST)
+        values, errors = {"deadline": request.POST.get("deadline", "")}, dict(result.errors)
+        if not errors:
+            try:
+                event = review.reopen_batch(request.dbsession, batch, request.identity, result.data["deadline"],
+                                            today=today, request=request)
+            except review.ReviewError as exc:
+                errors[exc.field or "deadline"] = exc.message
+            else:
+                what = "已重新开放" if event == "batch_reopen" else "已延长"
+                flash(request, f"{batch.title}批次{what}，截止日期{batch.deadline:%Y-%m-%d}")
+                return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
+        request.response.status = 400
+    return {"page_title": f"{filing.title} — {'重新开放批次' if batch.status == 'closed' else '延长截止日期'}",
+            "filing": filing, "batch": batch, "schema": REOPEN, "values": values, "errors": errors,
+            "today": today}
 
 
 def register(config, filing, prefix: str):
@@ -218,6 +256,8 @@ def register(config, filing, prefix: str):
          "POST", decide),
         (f"{k}.review.word", f"{prefix}/review/{{id:\\d{{1,9}}}}/word.docx", review_word, None, "GET", decide),
         (f"{k}.batches", f"{prefix}/batches", batches, T + "batches.pt", ("GET", "POST"), manage),
+        (f"{k}.batch.reopen", f"{prefix}/batches/{{id:\\d{{1,9}}}}/reopen", batch_reopen, T + "batch_reopen.pt",
+         ("GET", "POST"), manage),
     ]
     for name, pattern, view, renderer, methods, permission in routes:
         config.add_route(name, pattern)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..agencies.models import Agency
+from ..agencies.services import province_bureau
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,7 @@ def province_districts(dbsession, province: str) -> list[str]:
     """The districts of the deployment's province (``kjgl.province``): the
     regions of the district bureaus under the province's city bureau.
     Functional zones are not administrative districts and are left out."""
-    bureau = dbsession.scalars(
-        select(Agency).where(Agency.level == "city", Agency.region == province).order_by(Agency.id)
-    ).first()
+    bureau = province_bureau(dbsession, province)
     if bureau is None:
         return []
     return list(dbsession.scalars(

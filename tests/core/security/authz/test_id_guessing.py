@@ -14,7 +14,7 @@ from kjgl.core.attachments.models import Attachment
 from kjgl.core.grants.models import ModuleGrant
 from kjgl.core.review.models import Submission
 
-from .world import (ADMIN, AG_RIGHT, IND_G, MODULES, ORG, SEC_ADMIN, build, client, csrf_token, path, routes,
+from .world import (ADMIN, AG_RIGHT, CITY, IND_G, MODULES, ORG, SEC_ADMIN, build, client, csrf_token, path, routes,
                     takes_id)
 
 OTHER = {"makerspace": "incubator", "incubator": "makerspace"}
@@ -36,6 +36,7 @@ def _module_routes():
             table[f"{m}.{suffix}"] = {IND_G: applicant_foreign}
         for suffix in ("review.detail", "review.word", "review.decide"):
             table[f"{m}.{suffix}"] = {AG_RIGHT: reviewer_foreign}
+        table[f"{m}.batch.reopen"] = {CITY: lambda w, o=o: [(f"the {o} batch", w.batches[o].id)]}
     return table
 
 

@@ -42,8 +42,8 @@ def rule(allow=(), notfound=(), obj=None):
 
 
 # The objects an {id} can name (see ``object_id``).
-DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT = (
-    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document")
+DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, BATCH = (
+    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "batch")
 
 EXPECTED = {
     # public pages
@@ -130,6 +130,8 @@ for _m in ("makerspace", "incubator"):
         f"{_m}.review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         f"{_m}.review.word": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         f"{_m}.batches": rule({CITY}),
+        # the city's batch: its owner (and ancestors) reopen or extend it
+        f"{_m}.batch.reopen": rule({CITY}, obj=BATCH),
     })
 
 
@@ -156,6 +158,7 @@ def object_id(world, route_name: str):
         STAFF: lambda: world.agency_right.id,
         LOCKED: lambda: world.locked.id,
         DOCUMENT: lambda: world.a.document.id,
+        BATCH: lambda: world.batches[module].id,
     }[obj]()
 
 

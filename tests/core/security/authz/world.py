@@ -65,6 +65,7 @@ class World:
     city: object
     admins: dict  # kind -> User
     locked: object  # an account locked by failed logins
+    batches: dict = field(default_factory=dict)  # module -> the city's open batch
 
     def user_for(self, role):
         return {
@@ -141,6 +142,7 @@ def build(db, registry) -> World:
         admins={k: factories.user(db, k) for k in (ADMIN, SEC_ADMIN, AUDIT_ADMIN)},
         locked=factories.user(db, "individual", locked_until=utcnow() + dt.timedelta(minutes=30),
                               failed_logins=5),
+        batches=batches,
     )
 
 
