@@ -10,7 +10,6 @@ second UPDATE matches no row and gets :class:`AlreadyDecided`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 from sqlalchemy import select, update
@@ -19,6 +18,7 @@ from ..agencies.models import Agency
 from ..audit.services import changes, record, snapshot
 from ..db import utcnow
 from ..hookspecs import ReviewChain
+from ..names import name_key
 from .models import EDITABLE_STATES, Batch, ReviewEvent, Submission
 
 
@@ -52,7 +52,8 @@ class DuplicateCarrier(ReviewError):
 
 
 def carrier_key(title: str) -> str:
-    return re.sub(r"\s+", "", title or "").lower()
+    """One record per carrier per batch: names compared as everywhere (kjgl.core.names)."""
+    return name_key(title)
 
 
 # --- batches -----------------------------------------------------------------
