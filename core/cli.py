@@ -240,6 +240,22 @@ def cmd_accounts_purge(args) -> int:
     return 0
 
 
+def cmd_accounts_dormant(args) -> int:
+    """Daily (cron): warn, then disable, accounts unused for kjgl.dormant_days;
+    disable the staff of retired agencies."""
+    from .accounts import dormancy
+    from .audit.services import cli_actor
+    from .db import utcnow
+    from .messaging.senders import build_senders
+
+    with _session(args.ini) as (settings, _, session), session.begin():
+        sms, mail = build_senders(settings)
+        result = dormancy.run(session, settings, sms, mail, now=utcnow(), actor=cli_actor())
+    print(f"已发送停用提醒 {result.warned} 个账号，停用长期未使用账号 {result.disabled} 个，"
+          f"停用已撤销主管部门的用户 {result.staff_disabled} 个 (dormant accounts)")
+    return 0
+
+
 def cmd_accounts_reset_totp(args) -> int:
     """The way back in when every security admin has lost their authenticator:
     run on the server, so it needs shell access, not a web login."""
@@ -374,6 +390,11 @@ def build_parser() -> argparse.ArgumentParser:
                                             "expired (no lock in force, last failure older than the lock period)")
     acp.add_argument("ini")
     acp.set_defaults(func=cmd_accounts_purge)
+    acd = accounts.add_parser("dormant", help="daily: warn accounts unused for kjgl.dormant_days - 14 days, disable "
+                                              "those unused for kjgl.dormant_days and warned 14 days before, "
+                                              "and the staff of retired agencies")
+    acd.add_argument("ini")
+    acd.set_defaults(func=cmd_accounts_dormant)
     acr = accounts.add_parser("reset-totp", help="forget an account's TOTP key: it enrols again at its next login")
     acr.add_argument("ini")
     acr.add_argument("account")

@@ -42,8 +42,8 @@ def rule(allow=(), notfound=(), obj=None):
 
 
 # The objects an {id} can name (see ``object_id``).
-DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, BATCH = (
-    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "batch")
+DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, BATCH, AGENCY = (
+    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "batch", "agency")
 
 EXPECTED = {
     # public pages
@@ -72,6 +72,11 @@ EXPECTED = {
     # a document A's granted individual generated: theirs alone, 404 for everybody else
     "document.download": rule({IND_G}, LOGGED_IN - {IND_G}, obj=DOCUMENT),
     "documents.mine": rule(LOGGED_IN),
+    # one's own personal data and account closure (staff and admins are
+    # shown why they cannot close theirs: 409)
+    "me.data": rule(LOGGED_IN),
+    "me.data.export": rule(LOGGED_IN),
+    "me.close": rule(LOGGED_IN),
     # individuals
     "portal": rule(INDIVIDUALS),
     "me.profile": rule(INDIVIDUALS),
@@ -101,6 +106,9 @@ EXPECTED = {
     "admin.audit.export": rule({AUDIT_ADMIN}),
     "admin.locked": rule({SEC_ADMIN}),
     "admin.locked.unlock": rule({SEC_ADMIN}, obj=LOCKED),
+    # dormant and platform-disabled accounts; {id} is an account to re-enable
+    "admin.dormant": rule({SEC_ADMIN}),
+    "admin.dormant.enable": rule({SEC_ADMIN}, obj=LOCKED),
     # the second factor (kjgl.totp, off here): its pages are open only while a
     # login waits for the code, so to no role of this world; the security
     # admin resets a user's TOTP ({id} is the tj-d01 reviewer)
@@ -159,6 +167,7 @@ def object_id(world, route_name: str):
         LOCKED: lambda: world.locked.id,
         DOCUMENT: lambda: world.a.document.id,
         BATCH: lambda: world.batches[module].id,
+        AGENCY: lambda: world.agency_right.agency_id,
     }[obj]()
 
 
