@@ -15,6 +15,7 @@ CORE_MENU = (
     MenuItem("个人信息", "me.profile", "core:individual:self", 10),
     MenuItem("单位审核", "agency.orgs", "core:org:review", 10),
     MenuItem("主管部门用户", "admin.staff", "core:admin:manage", 10),
+    MenuItem("主管部门管理", "admin.agencies", "core:admin:manage", 12),
     MenuItem("审计日志", "admin.audit", "core:audit:read", 20),
     MenuItem("账号锁定管理", "admin.locked", "core:security:manage", 10),
     MenuItem("双因素认证管理", "admin.totp", "core:security:manage", 15),

@@ -92,6 +92,10 @@ ID_GUESSING = {
     "admin.staff.status": {ADMIN: _not_staff},
     "admin.locked.unlock": {SEC_ADMIN: lambda w: []},  # any account may be locked: only ids that don't exist
     "admin.dormant.enable": {SEC_ADMIN: lambda w: []},  # any account may have been disabled
+    # the system admin manages every agency: only ids that don't exist
+    "admin.agency.edit": {ADMIN: lambda w: []},
+    "admin.agency.status": {ADMIN: lambda w: []},
+    "admin.agency.delete": {ADMIN: lambda w: []},
     # only agency and admin accounts have a second factor to reset
     "admin.totp.reset": {SEC_ADMIN: lambda w: [("an individual", w.a.individual.id),
                                                ("an organisation admin", w.a.admin.id)]},

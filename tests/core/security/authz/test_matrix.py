@@ -100,6 +100,12 @@ EXPECTED = {
     "admin.staff.detail": rule({ADMIN}, obj=STAFF),
     "admin.staff.reset": rule({ADMIN}, obj=STAFF),
     "admin.staff.status": rule({ADMIN}, obj=STAFF),
+    # the agency tree; {id} is tj-d01 (in use: its deletion is refused, 409)
+    "admin.agencies": rule({ADMIN}),
+    "admin.agency.new": rule({ADMIN}),
+    "admin.agency.edit": rule({ADMIN}, obj=AGENCY),
+    "admin.agency.status": rule({ADMIN}, obj=AGENCY),
+    "admin.agency.delete": rule({ADMIN}, obj=AGENCY),
     # 三员分立: only the audit admin reads the audit log, only the security
     # admin unlocks accounts; {id} is a locked account
     "admin.audit": rule({AUDIT_ADMIN}),
