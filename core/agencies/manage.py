@@ -151,11 +151,7 @@ def retire(db, actor, agency: Agency, request=None) -> list[User]:
                                                                    Agency.status == "active"))
     if active_children:
         raise AgencyRefused(f"“{agency.name}”还有{active_children}个使用中的下级主管部门，请先撤销或移走")
-    before = _state(agency)
-    agency.status = "retired"
-    db.flush()
-    record(db, request, "agency_retire", user=actor, object_type="agency", object_id=agency.id,
-           code=agency.code, changes=changes(before, _state(agency)))
+    _set_status(db, actor, agency, "retired", "agency_retire", request)
     return disable_staff_of(db, agency, actor, request)
 
 
@@ -165,11 +161,15 @@ def restore(db, actor, agency: Agency, request=None) -> None:
         raise AgencyRefused(f"“{agency.name}”未被撤销")
     if agency.parent is not None and agency.parent.retired:
         raise AgencyRefused(f"上级主管部门“{agency.parent.name}”已撤销，请先恢复上级")
+    _set_status(db, actor, agency, "active", "agency_restore", request)
+
+
+def _set_status(db, actor, agency: Agency, status: str, event: str, request) -> None:
     before = _state(agency)
-    agency.status = "active"
+    agency.status = status
     db.flush()
-    record(db, request, "agency_restore", user=actor, object_type="agency", object_id=agency.id,
-           code=agency.code, changes=changes(before, _state(agency)))
+    record(db, request, event, user=actor, object_type="agency", object_id=agency.id, code=agency.code,
+           changes=changes(before, _state(agency)))
 
 
 def delete(db, actor, agency: Agency, settings: dict, request=None) -> None:

@@ -12,6 +12,7 @@ from kjgl.core.testing import login
 
 from ..accounts.conftest import legal_data, submit
 from ..organisations.helpers import ALL_FILES, post_profile, valid_fields
+from .conftest import rows
 
 # what the deployment template asks for that a WebTest client cannot give
 # (HTTPS-only cookies, a TOTP app, office hours)
@@ -19,26 +20,18 @@ TEST_SIDE = {"kjgl.cookie_secure": "false", "kjgl.totp": "off", "kjgl.realname_h
              "kjgl.captcha": "off"}
 
 
-def _rows(url, sql):
-    engine = create_engine(url)
-    with engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(text(sql)).all()]
-    engine.dispose()
-    return rows
-
-
 def test_db_upgrade_seeds_the_agency_tree_once_and_audits_it(write_ini, sqlite_url, capsys):
     ini = str(write_ini("chongqing.ini", **TEST_SIDE))
     assert main(["db", "upgrade", ini]) == 0
     assert "已初始化主管部门" in capsys.readouterr().out
-    count = _rows(sqlite_url, "SELECT count(*) FROM agency")[0][0]
-    assert count == 1 + 38 + len(_rows(sqlite_url, "SELECT id FROM agency WHERE kind = 'zone'"))
-    assert _rows(sqlite_url, "SELECT name FROM agency WHERE code = 'cq'") == [("重庆市科学技术局",)]
+    count = rows(sqlite_url, "SELECT count(*) FROM agency")[0][0]
+    assert count == 1 + 38 + len(rows(sqlite_url, "SELECT id FROM agency WHERE kind = 'zone'"))
+    assert rows(sqlite_url, "SELECT name FROM agency WHERE code = 'cq'") == [("重庆市科学技术局",)]
     # a second upgrade adds nothing and records nothing
     assert main(["db", "upgrade", ini]) == 0
     assert "已初始化主管部门" not in capsys.readouterr().out
-    assert _rows(sqlite_url, "SELECT count(*) FROM agency")[0][0] == count
-    assert _rows(sqlite_url, "SELECT account, role FROM audit_event WHERE event = 'agency_seed'") == [
+    assert rows(sqlite_url, "SELECT count(*) FROM agency")[0][0] == count
+    assert rows(sqlite_url, "SELECT account, role FROM audit_event WHERE event = 'agency_seed'") == [
         (getpass.getuser()[:30], "cli")]
 
 
@@ -50,7 +43,7 @@ def test_upgrade_keeps_what_the_admin_renamed(write_ini, sqlite_url):
         conn.execute(text("UPDATE agency SET name = '和平区科技局（新）', status = 'retired' WHERE code = 'tj-d01'"))
     engine.dispose()
     assert main(["db", "upgrade", ini]) == 0
-    assert _rows(sqlite_url, "SELECT name, status FROM agency WHERE code = 'tj-d01'") == [
+    assert rows(sqlite_url, "SELECT name, status FROM agency WHERE code = 'tj-d01'") == [
         ("和平区科技局（新）", "retired")]
 
 
@@ -58,8 +51,8 @@ def test_upgrade_and_create_admin_alone_let_a_legal_person_register_and_be_appro
     ini = str(write_ini("tianjin.ini", **TEST_SIDE))
     assert main(["db", "upgrade", ini]) == 0
     assert main(["create-admin", ini, "--account", "sysadmin", "--password", "Strong#2026"]) == 0
-    assert _rows(sqlite_url, "SELECT count(*) FROM organisation") == [(0,)]
-    assert _rows(sqlite_url, "SELECT count(*) FROM user_account") == [(1,)]
+    assert rows(sqlite_url, "SELECT count(*) FROM organisation") == [(0,)]
+    assert rows(sqlite_url, "SELECT count(*) FROM user_account") == [(1,)]
     wsgi = get_app(ini, "main")
 
     def client():
@@ -74,7 +67,7 @@ def test_upgrade_and_create_admin_alone_let_a_legal_person_register_and_be_appro
     fields = valid_fields(type("Org", (), {"name": legal_data()["org_name"]}))
     res = post_profile(legal, fields, files=ALL_FILES)
     assert res.status_int == 303, res.text
-    assert _rows(sqlite_url, "SELECT o.status, a.name FROM organisation o JOIN agency a ON a.id = o.agency_id") == [
+    assert rows(sqlite_url, "SELECT o.status, a.name FROM organisation o JOIN agency a ON a.id = o.agency_id") == [
         ("pending", "和平区科学技术局")]
 
     # the system admin creates the district's reviewer (password shown once)
@@ -92,9 +85,9 @@ def test_upgrade_and_create_admin_alone_let_a_legal_person_register_and_be_appro
     change = reviewer.get("/account/password").forms["password-form"]
     change["old_password"], change["password"], change["password_confirm"] = password, "Review#2026", "Review#2026"
     change.submit(status=303)
-    org_id = _rows(sqlite_url, "SELECT id FROM organisation")[0][0]
+    org_id = rows(sqlite_url, "SELECT id FROM organisation")[0][0]
     decide = reviewer.get(f"/agency/organisations/{org_id}").forms["decision-form"]
     decide["decision"] = "approve"
     decide.submit(status=303)
-    assert _rows(sqlite_url, "SELECT status FROM organisation") == [("active",)]
+    assert rows(sqlite_url, "SELECT status FROM organisation") == [("active",)]
     assert legal.get("/org/users").status_int == 200

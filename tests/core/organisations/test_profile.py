@@ -102,10 +102,16 @@ def test_one_missing_field_is_enough_to_refuse(admin_app, dbsession, incomplete_
     assert incomplete_org.status == "incomplete"
 
 
-def test_bank_account_name_differing_in_full_or_half_width_brackets_is_the_same_name(make_app, dbsession):
+def _group_company_admin(make_app, dbsession):
+    """An incomplete 天津某某（集团）有限公司 and a client logged in as its admin."""
     org = factories.organisation(dbsession, name="天津某某（集团）有限公司", status="incomplete", **BLANK)
     admin_app = make_app()
     login(admin_app, factories.org_admin(dbsession, org).account)
+    return org, admin_app
+
+
+def test_bank_account_name_differing_in_full_or_half_width_brackets_is_the_same_name(make_app, dbsession):
+    org, admin_app = _group_company_admin(make_app, dbsession)
     fields = valid_fields(org)
     fields["bank_account_name"] = "天津某某(集团)有限公司 "
     post_profile(admin_app, fields, files=ALL_FILES, status=303)
@@ -114,9 +120,7 @@ def test_bank_account_name_differing_in_full_or_half_width_brackets_is_the_same_
 
 
 def test_bank_account_name_still_differing_says_where(make_app, dbsession):
-    org = factories.organisation(dbsession, name="天津某某（集团）有限公司", status="incomplete", **BLANK)
-    admin_app = make_app()
-    login(admin_app, factories.org_admin(dbsession, org).account)
+    org, admin_app = _group_company_admin(make_app, dbsession)
     fields = valid_fields(org)
     fields["bank_account_name"] = "天津某某(团体)有限公司"
     res = post_profile(admin_app, fields, files=ALL_FILES, status=200)
