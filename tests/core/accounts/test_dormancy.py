@@ -148,3 +148,22 @@ def test_staff_of_a_still_retired_agency_are_not_reenabled(app, dbsession):
     assert "仍为撤销状态" in form.submit(status=303).follow().text
     dbsession.refresh(staff)
     assert staff.status == "disabled"
+
+
+def test_enabling_on_the_admin_pages_warns_afresh_and_never_revives_a_closed_account(dbsession):
+    from kjgl.core.accounts.services import set_status
+
+    staff = factories.user(dbsession, "agency", agency_code="tj-d01", status="disabled", disabled_reason="dormant",
+                           last_login_at=ago(300), dormancy_warned_at=ago(120))
+    assert set_status(staff, "active")
+    assert (staff.disabled_reason, staff.dormancy_warned_at) == (None, None)
+    result = run(dbsession)
+    assert staff.status == "active" and result.warned == 1  # warned again, not disabled at once
+    closed = factories.user(dbsession, "individual", status="disabled", disabled_reason="closed")
+    assert not set_status(closed, "active") and closed.status == "disabled"
+
+
+def test_a_disabled_dormant_account_is_told_whom_to_ask(app, dbsession):
+    user = factories.user(dbsession, "individual", status="disabled", disabled_reason="dormant")
+    res = login(app, user.account, status=200)
+    assert "长期未使用" in res.text and "安全管理员重新启用" in res.text
