@@ -1,7 +1,8 @@
 """A person's own data (PIPL 第45条 查阅、复制; 第47条 删除): what kjgl holds
 about them as one JSON file, and closing their account.
 
-Closing erases or anonymises the account's personal fields; the account row
+Closing erases or anonymises the account's personal fields and drops the
+documents the person generated (their data downloads among them); the account row
 itself stays (renamed ``closed_<id>``, disabled for good) so that what the
 person filed for their organisation — records, uploaded files — stays with
 the organisation, and the audit log keeps its records for their retention
@@ -22,6 +23,7 @@ from ..review.models import STATES, Submission
 from .models import User
 from .passwords import hash_password
 
+DOCUMENT_KIND = "personal_data"  # the generated document of a download
 # the individual and the organisation admin close their own accounts; agency
 # staff and administrators are disabled by the system admin instead
 MAY_CLOSE = ("individual", "org_admin")
@@ -92,5 +94,10 @@ def close_account(db, user: User, request=None) -> str:
     user.password_history = []
     user.status, user.disabled_reason = "disabled", "closed"
     user.auth_version = (user.auth_version or 0) + 1
+    # the documents the person generated are theirs alone (their personal data
+    # downloads among them): the rows go now, the files with the next
+    # ``kjgl storage sweep`` (no row refers to them any more)
+    for document in db.scalars(select(GeneratedDocument).where(GeneratedDocument.created_by_id == user.id)):
+        db.delete(document)
     db.flush()
     return former

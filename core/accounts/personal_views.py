@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from pyramid.httpexceptions import HTTPSeeOther
-from pyramid.response import Response
 from pyramid.security import forget
 from pyramid.view import view_config
 
 from ..audit.services import record
+from ..documents import services as documents
 from ..forms import Field, Schema
 from ..layout import flash
 from . import personal_data
@@ -30,15 +30,15 @@ def personal_data_page(request):
 
 @view_config(route_name="me.data.export", permission="core:account:self", request_method="GET")
 def personal_data_export(request):
+    """Kept and served like every export (a generated document with its hash,
+    the verifying download); deleted with the account when it is closed."""
     user = request.identity
     modules = {m.key: m.title for m in request.registry["kjgl.modules"]}
     body = json.dumps(personal_data.export(request.dbsession, user, modules), ensure_ascii=False, indent=2)
     record(request.dbsession, request, "personal_data_export", object_type="user", object_id=user.id)
-    response = Response(body=body.encode("utf-8"), content_type="application/json", charset="utf-8")
-    response.content_disposition = f'attachment; filename="personal-data-{user.id}.json"'
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return documents.export(request, body.encode("utf-8"), kind=personal_data.DOCUMENT_KIND,
+                            filename=f"个人数据-{user.account}.json", content_type="application/json",
+                            object_type="user", object_id=user.id)
 
 
 @view_config(route_name="me.close", renderer="kjgl.core:templates/accounts/close.pt",
