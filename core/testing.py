@@ -57,6 +57,8 @@ def base_settings(url: str, **overrides) -> dict:
         "kjgl.realname_hours": "always",
         "kjgl.dev_outbox": "true",
         "kjgl.title": "天津市科技管理信息平台",
+        # as in development.ini: every provincial bureau accepts national record applications
+        "kjgl.accepting.national_record": "level:city",
     }
     settings.update(overrides)
     return settings
@@ -231,8 +233,7 @@ def serve_demo(root, **overrides):
 
     url = "sqlite:///" + str(root / "live.sqlite")
     raw = base_settings(url, **{"kjgl.storage_dir": str(root / "files"),
-                                "kjgl.agency_tree": "national tianjin chongqing",
-                                "kjgl.accepting.national_record": "level:city", **overrides})
+                                "kjgl.agency_tree": "national tianjin chongqing", **overrides})
     settings = normalise(raw)
     pm = build_plugin_manager(settings["kjgl.plugins"])
     migrate.upgrade(settings, pm)

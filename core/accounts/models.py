@@ -17,6 +17,8 @@ KINDS = {
     "individual": "个人用户",
 }
 STATUSES = {"active": "已启用", "disabled": "已禁用"}
+# why an account was disabled by the platform rather than by a person
+DISABLED_REASONS = {"dormant": "长期未使用", "agency_retired": "所属主管部门已撤销", "closed": "本人申请注销"}
 
 
 class User(Timestamped, Base):
@@ -72,6 +74,10 @@ class User(Timestamped, Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # dormant accounts (kjgl accounts dormant): when the warning went out, and
+    # why the platform disabled the account (DISABLED_REASONS), if it did
+    dormancy_warned_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    disabled_reason: Mapped[str | None] = mapped_column(String(32))
 
     organisation = relationship("Organisation", foreign_keys=[organisation_id])
     agency = relationship("Agency")

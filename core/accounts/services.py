@@ -93,6 +93,8 @@ def authenticate(dbsession, account: str, password: str, settings=None) -> User:
         if locked_until is not None:
             raise AccountLocked(locked_until)
     if user.status == "disabled":
+        if user.disabled_reason in ("dormant", "agency_retired"):  # the platform did it (dormancy.py)
+            raise LoginRefused("您的账号因长期未使用或所属主管部门已撤销而停用，请联系平台安全管理员重新启用")
         if user.kind == "individual":
             raise LoginRefused("您的账号已被禁用，请联系本单位法人用户（单位管理员）启用")
         raise LoginRefused("您的账号已被禁用，请联系系统管理员")
@@ -184,6 +186,25 @@ def set_password(user: User, password: str, must_change: bool = False,
     user.password_changed_at = utcnow()
     user.auth_version = (user.auth_version or 0) + 1
     user.must_change_password = must_change
+
+
+def set_status(user: User, status: str) -> bool:
+    """Enable or disable (the organisation admin's and the system admin's
+    启用/禁用); returns whether anything changed. Disabling ends the user's
+    sessions for good (re-enabling does not revive them). Enabling forgets a
+    dormancy warning and the platform's reason for disabling, so
+    ``kjgl accounts dormant`` warns afresh before disabling it again. A
+    closed (注销) account is never enabled again."""
+    if status not in ("active", "disabled"):
+        raise ValueError(f"unknown status {status!r}")
+    if user.status == status or user.disabled_reason == "closed":
+        return False
+    user.status = status
+    if status == "disabled":
+        user.auth_version = (user.auth_version or 0) + 1
+    else:
+        user.disabled_reason = user.dormancy_warned_at = None
+    return True
 
 
 def home_route(user: User) -> str:

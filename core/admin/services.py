@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..accounts.passwords import hash_password
-from ..accounts.services import set_password
+from ..accounts.services import set_password, set_status  # noqa: F401  (the staff pages' 启用/禁用)
 from ..agencies.models import Agency
 from ..agencies.services import in_subtree
 from ..search import contains
@@ -49,16 +49,6 @@ def reset_password(user: User) -> str:
     password = generate_password()
     set_password(user, password, must_change=True)
     return password
-
-
-def set_status(user: User, status: str) -> bool:
-    """Enable or disable; returns False when the status was already that."""
-    if status not in ("active", "disabled"):
-        raise ValueError(f"unknown status {status!r}")
-    if user.status == status:
-        return False
-    user.status = status
-    return True
 
 
 def staff_query(*, text: str = "", agency: Agency | None = None, status: str = ""):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -66,9 +66,13 @@ def list_filter_choices(request, filing) -> list:
 
 
 def _districts(request):
-    user = request.identity
+    """The district filter's choices: the districts of the reviewer's subtree
+    that the filing's records can reach (a national reviewer sees this
+    province's districts, not every province's)."""
+    user, root = request.identity, request.records_root
+    base = root if root is not None and user.agency.contains(root) else user.agency
     return list(request.dbsession.scalars(
-        select(Agency).where(Agency.level == "district", Agency.path.startswith(user.agency.path))
+        select(Agency).where(Agency.level == "district", Agency.path.startswith(base.path))
         .order_by(Agency.path)))
 
 
@@ -215,13 +219,15 @@ def batches(request, filing):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "close":
-            batch = request.dbsession.get(Batch, int(request.POST.get("batch_id", "0") or 0))
-            if batch is not None and batch.module_key == filing.module_key:
-                before = snapshot(batch, ("status",))
-                batch.status = "closed"
-                record(request.dbsession, request, "batch_close", object_type="review_batch", object_id=batch.id,
-                       changes=changes(before, snapshot(batch, ("status",))))
-                flash(request, f"{batch.title}已关闭")
+            raw = request.POST.get("batch_id", "")
+            batch = request.dbsession.get(Batch, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+            if batch is None or batch.module_key != filing.module_key:
+                return refusal(request, "批次不存在", 404)
+            try:
+                review.close_batch(request.dbsession, batch, request.identity, request)
+            except review.ReviewError as exc:
+                return refusal(request, exc.message, exc.status)
+            flash(request, f"{batch.title}已关闭")
             return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
         schema = batch_schema(filing)
         result = schema.validate(request.POST)
@@ -245,7 +251,39 @@ def batches(request, filing):
     rows = list(request.dbsession.scalars(select(Batch).where(Batch.module_key == filing.module_key)
                                           .order_by(Batch.year.desc())))
     return {"page_title": f"{filing.title} — 填报批次", "filing": filing, "batches": rows,
-            "schema": batch_schema(filing), "values": values, "errors": errors, "today": dt.date.today()}
+            "schema": batch_schema(filing), "values": values, "errors": errors, "today": dt.date.today(),
+            "manageable": {b.id for b in rows if review.may_manage_batch(request.identity, b)}}
+
+
+REOPEN = Schema(Field("deadline", "新的截止日期", kind="date"))
+
+
+def batch_reopen(request, filing):
+    """重新开放 a closed batch / 延长截止日期 of an open one: a confirmation
+    page saying what happens, then the change (owner agency and ancestors only)."""
+    batch = request.dbsession.get(Batch, int(request.matchdict["id"]))
+    if batch is None or batch.module_key != filing.module_key or \
+            not review.may_manage_batch(request.identity, batch):
+        raise HTTPNotFound()
+    today = dt.date.today()
+    values, errors = {}, {}
+    if request.method == "POST":
+        result = REOPEN.validate(request.POST)
+        values, errors = {"deadline": request.POST.get("deadline", "")}, dict(result.errors)
+        if not errors:
+            try:
+                event = review.reopen_batch(request.dbsession, batch, request.identity, result.data["deadline"],
+                                            today=today, request=request)
+            except review.ReviewError as exc:
+                errors[exc.field or "deadline"] = exc.message
+            else:
+                what = "已重新开放" if event == "batch_reopen" else "已延长"
+                flash(request, f"{batch.title}批次{what}，截止日期{batch.deadline:%Y-%m-%d}")
+                return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
+        request.response.status = 400
+    return {"page_title": f"{filing.title} — {'重新开放批次' if batch.status == 'closed' else '延长截止日期'}",
+            "filing": filing, "batch": batch, "schema": REOPEN, "values": values, "errors": errors,
+            "today": today}
 
 
 def register(config, filing, prefix: str):
@@ -260,6 +298,8 @@ def register(config, filing, prefix: str):
         (f"{k}.review.decide", f"{prefix}/review/{{id:\\d{{1,9}}}}/decide", review_decide, T + "review_detail.pt",
          "POST", decide),
         (f"{k}.batches", f"{prefix}/batches", batches, T + "batches.pt", ("GET", "POST"), manage),
+        (f"{k}.batch.reopen", f"{prefix}/batches/{{id:\\d{{1,9}}}}/reopen", batch_reopen, T + "batch_reopen.pt",
+         ("GET", "POST"), manage),
     ]
     if not filing.tabs:  # a one-page form's Word copy; a tabbed document has its numbered versions
         routes.append((f"{k}.review.word", f"{prefix}/review/{{id:\\d{{1,9}}}}/word.docx", review_word, None,

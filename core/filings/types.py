@@ -50,7 +50,8 @@ class FilingType:
     # content model (a plugin table with submission_id + data JSON), set by the plugin
     model: Any = None
     tabs: tuple[Tab, ...] = ()  # … or tabs, each saved on its own
-    batch_fields: tuple[Field, ...] = ()  # dates a batch carries for this document (Batch columns)
+    batch_fields: tuple[Field, ...] = ()
+    batch_levels: tuple[str, ...] = ("city", "national")  # the agency levels that open and manage batches  # dates a batch carries for this document (Batch columns)
     list_filters: tuple[ListFilter, ...] = ()
     versioned: bool = False  # 下载材料 makes a numbered application document; 提交 needs the latest one
     name_label: str = ""  # the record's name in lists (default: "{noun}名称")

@@ -7,10 +7,10 @@ organisations by typing a fragment.
 """
 from __future__ import annotations
 
-import unicodedata
+from sqlalchemy import select
 
-from sqlalchemy import func, select
-
+from ..names import name_key
+from ..names import stored_name_key
 from ..organisations.models import Organisation
 from .services import revoke_all
 
@@ -22,29 +22,13 @@ class ChoiceRefused(Exception):
     """Raised with the message the profile page shows."""
 
 
-def name_key(name: str) -> str:
-    """The form of a name that the search compares: NFKC (full-width letters,
-    digits, brackets and spaces become half-width), no whitespace, lower case."""
-    text = unicodedata.normalize("NFKC", name)
-    return "".join(text.split()).lower()
-
-
-def _stored_name_key(column):
-    # the same folding in SQL for what names contain in practice: spaces,
-    # the ideographic space, full-width brackets, ASCII case
-    expr = column
-    for old, new in ((" ", ""), ("\u3000", ""), ("\t", ""), ("（", "("), ("）", ")")):
-        expr = func.replace(expr, old, new)
-    return func.lower(expr)
-
-
 def find_active_by_full_name(dbsession, name: str) -> list[Organisation]:
     key = name_key(name or "")
     if not key:
         return []
     stmt = (
         select(Organisation)
-        .where(Organisation.status == "active", _stored_name_key(Organisation.name) == key)
+        .where(Organisation.status == "active", stored_name_key(Organisation.name) == key)
         .order_by(Organisation.id)
     )
     return list(dbsession.scalars(stmt))

@@ -279,6 +279,7 @@ FILING = FilingType(
         Field("window_end", "活动时间范围结束", "date", help="如2021-10-31。"),
     ),
     review_title="众创空间国家备案受理",
+    batch_levels=("national",),  # the Torch Center opens the yearly batch
     name_label="载体名称",
     versioned=True,
     list_filters=(

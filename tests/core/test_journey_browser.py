@@ -124,7 +124,8 @@ def _complete_profile(page, tmp_path, steps):
 
     with page.expect_navigation():  # re-rendered at the same address
         form.locator("button[name=action][value=submit]:visible").click()
-    assert page.locator("#field-bank_account_name .error").inner_text() == "账户（收款单位）必须与单位名称相同"
+    message = page.locator("#field-bank_account_name .error").inner_text()
+    assert message.startswith("账户（收款单位）必须与单位名称相同") and "账户名称缺少" in message
     assert page.locator(".has-error").count() == 1
     notice = page.locator(".notice").first.inner_text()
     assert "提交未成功" in notice and "所选附件也未上传" in notice

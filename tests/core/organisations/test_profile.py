@@ -11,7 +11,7 @@ from kjgl.core import factories
 from kjgl.core.audit.models import AuditEvent
 from kjgl.core.testing import login
 
-from .helpers import ALL_FILES, PDF, PNG, attachments_of, error_of, post_profile, valid_fields
+from .helpers import ALL_FILES, BLANK, PDF, PNG, attachments_of, error_of, post_profile, valid_fields
 
 
 def test_form_has_the_seed_fields_and_choices(admin_app, incomplete_org):
@@ -102,11 +102,39 @@ def test_one_missing_field_is_enough_to_refuse(admin_app, dbsession, incomplete_
     assert incomplete_org.status == "incomplete"
 
 
+def _group_company_admin(make_app, dbsession):
+    """An incomplete 天津某某（集团）有限公司 and a client logged in as its admin."""
+    org = factories.organisation(dbsession, name="天津某某（集团）有限公司", status="incomplete", **BLANK)
+    admin_app = make_app()
+    login(admin_app, factories.org_admin(dbsession, org).account)
+    return org, admin_app
+
+
+def test_bank_account_name_differing_in_full_or_half_width_brackets_is_the_same_name(make_app, dbsession):
+    org, admin_app = _group_company_admin(make_app, dbsession)
+    fields = valid_fields(org)
+    fields["bank_account_name"] = "天津某某(集团)有限公司 "
+    post_profile(admin_app, fields, files=ALL_FILES, status=303)
+    dbsession.refresh(org)
+    assert org.status == "pending"
+
+
+def test_bank_account_name_still_differing_says_where(make_app, dbsession):
+    org, admin_app = _group_company_admin(make_app, dbsession)
+    fields = valid_fields(org)
+    fields["bank_account_name"] = "天津某某(团体)有限公司"
+    res = post_profile(admin_app, fields, files=ALL_FILES, status=200)
+    assert "账户名称为“团体”，单位名称为“集团”" in error_of(res, "bank_account_name")
+
+
 def test_bank_account_name_must_equal_the_organisation_name(admin_app, dbsession, incomplete_org):
     fields = valid_fields(incomplete_org)
     fields["bank_account_name"] = incomplete_org.name + "天津分公司"
     res = post_profile(admin_app, fields, files=ALL_FILES, status=200)
-    assert error_of(res, "bank_account_name") == "账户（收款单位）必须与单位名称相同"
+    message = error_of(res, "bank_account_name")
+    assert message.startswith("账户（收款单位）必须与单位名称相同")
+    # and it says what differs
+    assert f"单位名称：{incomplete_org.name}" in message and "账户名称多出“天津分公司”" in message
     # what was typed stays in the form
     assert res.forms["org-profile-form"]["bank_account_name"].value == incomplete_org.name + "天津分公司"
     dbsession.refresh(incomplete_org)

@@ -252,7 +252,10 @@ def test_the_batch_carries_its_cut_off_and_activity_window(journey, make_app):
     from kjgl.core import factories
     from kjgl.core.review.models import Batch
     from kjgl.core.testing import login
-    torch = factories.user(journey.db, "agency", agency_code="tj")  # a city-level bureau manages batches
+    city = make_app()
+    login(city, journey.city.account)
+    city.get("/national-record/batches", status=403)  # a provincial bureau does not open national batches
+    torch = factories.user(journey.db, "agency", agency_code="torch")
     app = make_app()
     login(app, torch.account)
     page = app.get("/national-record/batches")

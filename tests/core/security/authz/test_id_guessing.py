@@ -14,7 +14,7 @@ from kjgl.core.attachments.models import Attachment
 from kjgl.core.grants.models import ModuleGrant
 from kjgl.core.review.models import Submission
 
-from .world import (ADMIN, AG_RIGHT, IND_G, MODULES, ORG, SEC_ADMIN, build, client, csrf_token, path, routes,
+from .world import (ADMIN, AG_RIGHT, CITY, IND_G, MODULES, ORG, SEC_ADMIN, build, client, csrf_token, path, routes,
                     takes_id)
 
 OTHER = {"makerspace": "incubator", "incubator": "makerspace", "national_record": "makerspace"}
@@ -39,6 +39,7 @@ def _module_routes():
         for suffix in ("review.detail", "review.decide") + (
                 ("review.proofs",) if m == "national_record" else ("review.word",)):
             table[f"{m}.{suffix}"] = {AG_RIGHT: reviewer_foreign}
+        table[f"{m}.batch.reopen"] = {CITY: lambda w, o=o: [(f"the {o} batch", w.batches[o].id)]}
     return table
 
 
@@ -97,6 +98,11 @@ ID_GUESSING = {
     # one's own sessions only; the security admin may end anybody's
     "account.sessions.end": {a: (lambda w: [("another user's session", w.session.id)]) for a in (IND_G, ORG, ADMIN)},
     "admin.sessions.end": {SEC_ADMIN: lambda w: []},
+    "admin.dormant.enable": {SEC_ADMIN: lambda w: []},  # any account may have been disabled
+    # the system admin manages every agency: only ids that don't exist
+    "admin.agency.edit": {ADMIN: lambda w: []},
+    "admin.agency.status": {ADMIN: lambda w: []},
+    "admin.agency.delete": {ADMIN: lambda w: []},
     # only agency and admin accounts have a second factor to reset
     "admin.totp.reset": {SEC_ADMIN: lambda w: [("an individual", w.a.individual.id),
                                                ("an organisation admin", w.a.admin.id)]},

@@ -42,8 +42,9 @@ def rule(allow=(), notfound=(), obj=None):
 
 
 # The objects an {id} can name (see ``object_id``).
-DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, SESSION = (
-    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "session")
+DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, SESSION, BATCH, AGENCY = (
+    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "session", "batch",
+    "agency")
 
 EXPECTED = {
     # public pages
@@ -77,6 +78,11 @@ EXPECTED = {
     # a document A's granted individual generated: theirs alone, 404 for everybody else
     "document.download": rule({IND_G}, LOGGED_IN - {IND_G}, obj=DOCUMENT),
     "documents.mine": rule(LOGGED_IN),
+    # one's own personal data and account closure (staff and admins are
+    # shown why they cannot close theirs: 409)
+    "me.data": rule(LOGGED_IN),
+    "me.data.export": rule(LOGGED_IN),
+    "me.close": rule(LOGGED_IN),
     # individuals
     "portal": rule(INDIVIDUALS),
     "me.profile": rule(INDIVIDUALS),
@@ -101,6 +107,12 @@ EXPECTED = {
     "admin.staff.detail": rule({ADMIN}, obj=STAFF),
     "admin.staff.reset": rule({ADMIN}, obj=STAFF),
     "admin.staff.status": rule({ADMIN}, obj=STAFF),
+    # the agency tree; {id} is tj-d01 (in use: its deletion is refused, 409)
+    "admin.agencies": rule({ADMIN}),
+    "admin.agency.new": rule({ADMIN}),
+    "admin.agency.edit": rule({ADMIN}, obj=AGENCY),
+    "admin.agency.status": rule({ADMIN}, obj=AGENCY),
+    "admin.agency.delete": rule({ADMIN}, obj=AGENCY),
     # 三员分立: only the audit admin reads the audit log, only the security
     # admin unlocks accounts; {id} is a locked account
     "admin.audit": rule({AUDIT_ADMIN}),
@@ -110,6 +122,9 @@ EXPECTED = {
     # who is online, and a forced logout ({id}: A's individual's session)
     "admin.sessions": rule({SEC_ADMIN}),
     "admin.sessions.end": rule({SEC_ADMIN}, obj=SESSION),
+    # dormant and platform-disabled accounts; {id} is an account to re-enable
+    "admin.dormant": rule({SEC_ADMIN}),
+    "admin.dormant.enable": rule({SEC_ADMIN}, obj=LOCKED),
     # the second factor (kjgl.totp, off here): its pages are open only while a
     # login waits for the code, so to no role of this world; the security
     # admin resets a user's TOTP ({id} is the tj-d01 reviewer)
@@ -148,7 +163,10 @@ for _m in ("makerspace", "incubator", "national_record"):
         f"{_m}.review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         **({f"{_m}.review.word": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED)} if _m != "national_record"
            else {f"{_m}.review.proofs": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED)}),
-        f"{_m}.batches": rule({CITY}),
+        # the city's batch: its owner (and ancestors) reopen or extend it; the national
+        # record's batches are the Torch Center's, and no role of this world is national
+        f"{_m}.batches": rule({CITY} if _m != "national_record" else ()),
+        f"{_m}.batch.reopen": rule({CITY} if _m != "national_record" else (), obj=BATCH),
     })
 
 
@@ -177,6 +195,8 @@ def object_id(world, route_name: str):
         DOCUMENT: lambda: world.a.document.id,
         "carrier": lambda: world.a.carrier.id,
         SESSION: lambda: world.session.id,
+        BATCH: lambda: world.batches[module].id,
+        AGENCY: lambda: world.agency_right.agency_id,
     }[obj]()
 
 

@@ -67,6 +67,7 @@ class World:
     admins: dict  # kind -> User
     locked: object  # an account locked by failed logins
     session: object = None  # a logged-in session (user_session row) of A's individual
+    batches: dict = field(default_factory=dict)  # module -> the city's open batch
 
     def user_for(self, role):
         return {
@@ -147,6 +148,7 @@ def build(db, registry) -> World:
         admins={k: factories.user(db, k) for k in (ADMIN, SEC_ADMIN, AUDIT_ADMIN)},
         locked=factories.user(db, "individual", locked_until=utcnow() + dt.timedelta(minutes=30),
                               failed_logins=5),
+        batches=batches,
     )
     world.session = factories.user_session(db, world.a.individual)
     return world
