@@ -294,3 +294,17 @@ def test_the_application_as_pdf_carries_its_version_on_every_page(journey):
     reader = PdfReader(io.BytesIO(app.get(f"/national-record/{sid}/application.pdf").body))
     numbers = {page.extract_text().split("版本号：")[1].split()[0][:7] for page in reader.pages}
     assert len(reader.pages) > 1 and len(numbers) == 1 and numbers.pop().startswith("V")
+
+
+def test_the_torch_center_finds_no_other_modules_batch_to_reopen(journey, make_app):
+    from kjgl.core import factories
+    from kjgl.core.review import services as review
+    from kjgl.core.testing import login
+    other = review.open_batch(journey.db, "makerspace", TODAY.year, TODAY + dt.timedelta(days=30), journey.city)
+    torch = factories.user(journey.db, "agency", agency_code="torch")
+    app = make_app()
+    login(app, torch.account)
+    for batch_id in (other.id, 999_999_999):
+        app.get(f"/national-record/batches/{batch_id}/reopen", status=404)
+    assert "重新开放" in app.get(f"/national-record/batches/{journey.batch.id}/reopen").text or \
+        "延长截止日期" in app.get(f"/national-record/batches/{journey.batch.id}/reopen").text
