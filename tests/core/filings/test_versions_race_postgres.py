@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kjgl.core import factories
 from kjgl.core.accounts.models import User
+from kjgl.core.audit.models import AuditEvent
 from kjgl.core.attachments.storage import DirectoryStorage
 from kjgl.core.documents.models import GeneratedDocument
 from kjgl.core.filings.versions import DocumentVersion, record_version
@@ -40,6 +41,8 @@ def committed_world(engine):
         documents = s.scalars(select(DocumentVersion.generated_document_id)
                               .where(DocumentVersion.submission_id == ids["sub"])).all()
         s.execute(delete(DocumentVersion).where(DocumentVersion.submission_id == ids["sub"]))
+        # the generations' audit records: the session-wide database's audit chain starts empty for the tests after
+        s.execute(delete(AuditEvent).where(AuditEvent.user_id == ids["user"]))
         s.execute(delete(GeneratedDocument).where(GeneratedDocument.id.in_(documents)))
         s.execute(delete(Submission).where(Submission.id == ids["sub"]))
         s.execute(delete(Batch).where(Batch.id == ids["batch"]))
