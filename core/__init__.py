@@ -25,6 +25,7 @@ CORE_FEATURES = (
     ".grants",
     ".portal",
     ".admin",
+    ".notifications",
     ".headers",
     ".dberrors",
 )

@@ -83,6 +83,16 @@ def add_globals(event):
     event["flashes"] = request.session.pop_flash() if request.session else []
     event["csrf_token"] = request.session.get_csrf_token()
     event["local_time"] = localtime.show_minutes  # stored UTC → Beijing time for pages
+    event["unread_messages"] = unread_messages(request)
+
+
+def unread_messages(request) -> int:
+    """The bell's count in the header (0 for a visitor)."""
+    if request.identity is None or not request.has_permission("core:account:self"):
+        return 0
+    from .notifications.services import unread_count
+
+    return unread_count(request.dbsession, request.identity.id)
 
 
 def _json_dumps(value) -> str:

@@ -10,6 +10,7 @@ from .documents import models as _documents  # noqa: F401
 from .filings import versions as _versions  # noqa: F401
 from .grants import models as _grants  # noqa: F401
 from .messaging import models as _messaging  # noqa: F401
+from .notifications import models as _notifications  # noqa: F401
 from .organisations import models as _organisations  # noqa: F401
 from .review import models as _review  # noqa: F401
 

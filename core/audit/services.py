@@ -55,6 +55,7 @@ EVENTS = {
     "keys_rotate": "轮换数据加密密钥",
     "pii_view": "查看完整个人信息",
     "profile_change": "修改个人信息",
+    "notification_preferences": "修改消息提醒设置",
 }
 
 

@@ -164,7 +164,7 @@ def submit(db, chain: ReviewChain, sub: Submission, actor, chosen: Agency | None
     db.execute(SubmissionRoute.__table__.delete().where(SubmissionRoute.submission_id == sub.id))
     db.add_all(SubmissionRoute(submission_id=sub.id, step=i, agency_id=a.id) for i, a in enumerate(route))
     db.flush()
-    return _event(db, sub, actor, None, chain.step(0).key, "提交", "submit", "")
+    return _tell(db, chain, sub, _event(db, sub, actor, None, chain.step(0).key, "提交", "submit", ""))
 
 
 def plan_route(db, chain: ReviewChain, sub: Submission, chosen: Agency | None = None) -> list[Agency]:
@@ -267,7 +267,18 @@ def decide(db, chain: ReviewChain, sub: Submission, reviewer, *, decision: str, 
         raise InvalidDecision("未知的审核操作", field="decision")
     _conditional_update(db, sub, expect, values,
                         "该记录已被其他审核人员处理，您的操作未生效，请刷新查看最新状态")
-    return _event(db, sub, reviewer, reviewer.agency, step.key, step.title, decision, opinion, grade, score)
+    event = _event(db, sub, reviewer, reviewer.agency, step.key, step.title, decision, opinion, grade, score)
+    return _tell(db, chain, sub, event)
+
+
+def _tell(db, chain, sub, event):
+    """Notify whom the transition concerns (the next step's reviewers, the
+    applicant's side) in the same transaction."""
+    from ..notifications import services as notifications
+
+    deciding = step_agency(db, sub, chain, sub.step) if sub.state == "submitted" else None
+    notifications.review_event(db, chain, sub, event, reviewers_of=deciding)
+    return event
 
 
 def _event(db, sub, actor, agency, step_key, step_title, decision, opinion, grade=None, score=None):

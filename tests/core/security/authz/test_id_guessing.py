@@ -83,6 +83,10 @@ ID_GUESSING = {
     "attachment.delete": {a: (lambda w, a=a: _files_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT)},
     "document.download": {a: (lambda w, a=a: _documents_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT, ADMIN)},
     "agency.org": {AG_RIGHT: _orgs_not_theirs},
+    # a message is its recipient's alone, even inside one organisation
+    "message.open": {IND_G: lambda w: [("B's granted individual's message", w.b.message.id)],
+                     ORG: lambda w: [("A's individual's message", w.a.message.id)],
+                     AG_RIGHT: lambda w: [("an applicant's message", w.a.message.id)]},
     "national_record.carrier_edit": {IND_G: lambda w: [("B's carrier", w.b.carrier.id)]},
     "agency.org.decide": {AG_RIGHT: _orgs_not_theirs},
     "org.user.grants": {ORG: _users_not_theirs},

@@ -42,8 +42,8 @@ def rule(allow=(), notfound=(), obj=None):
 
 
 # The objects an {id} can name (see ``object_id``).
-DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT = (
-    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document")
+DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, MESSAGE = (
+    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "message")
 
 EXPECTED = {
     # public pages
@@ -72,6 +72,11 @@ EXPECTED = {
     # a document A's granted individual generated: theirs alone, 404 for everybody else
     "document.download": rule({IND_G}, LOGGED_IN - {IND_G}, obj=DOCUMENT),
     "documents.mine": rule(LOGGED_IN),
+    # 站内消息: every logged-in user has their own; a message is its recipient's alone
+    "messages": rule(LOGGED_IN),
+    "messages.read": rule(LOGGED_IN),
+    "messages.preferences": rule(LOGGED_IN),
+    "message.open": rule({IND_G}, LOGGED_IN - {IND_G}, obj=MESSAGE),
     # individuals
     "portal": rule(INDIVIDUALS),
     "me.profile": rule(INDIVIDUALS),
@@ -162,6 +167,7 @@ def object_id(world, route_name: str):
         STAFF: lambda: world.agency_right.id,
         LOCKED: lambda: world.locked.id,
         DOCUMENT: lambda: world.a.document.id,
+        MESSAGE: lambda: world.a.message.id,
         "carrier": lambda: world.a.carrier.id,
     }[obj]()
 

@@ -53,6 +53,7 @@ class Side:
     document: object = None  # a generated document (Word export) made by ``granted``
     admin_document: object = None  # one made by ``admin`` (the risk commitment letter)
     carrier: object = None  # a national_record carrier of the organisation
+    message: object = None  # a 站内消息 to ``granted``
 
 
 @dataclass
@@ -127,6 +128,11 @@ def _side(db, registry, district_code, batches, n) -> Side:
                            founded_on=dt.date(2020, 1, 1), level="市级")
     db.add(side.carrier)
     side.admin_document = _generated(db, registry["kjgl.storage"], side.admin, ORG_OWNER_TYPE, org.id)
+    from kjgl.core.notifications.models import Notification
+    side.message = Notification(user_id=side.granted.id, kind="review_returned", title="退回修改",
+                                object_type="submission", object_id=side.drafts["makerspace"].id,
+                                module_key="makerspace")
+    db.add(side.message)
     db.flush()
     return side
 
