@@ -124,3 +124,27 @@ def test_file_inputs_show_a_visible_focus_ring(live_server, axe_page):
     style = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
         return [s.outlineStyle, s.outlineWidth]; }""")
     assert style[0] == "solid" and float(style[1].rstrip("px")) >= 2
+
+
+def test_help_tips_show_on_click_focus_and_touch(live_server, browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 800}, has_touch=True)
+    page = context.new_page()
+    try:
+        _login(page, live_server, "zhangmin")
+        _first_edit_page(page, live_server)
+        tips = page.locator(".field .help")
+        first, second = tips.nth(0), tips.nth(1)
+        tip = first.locator(".tip")
+        assert not tip.is_visible()
+        first.tap()  # touch: no hover on a phone
+        assert tip.is_visible()
+        assert page.evaluate("document.activeElement.classList.contains('help')")  # not the labelled field
+        second.tap()
+        assert not tip.is_visible() and second.locator(".tip").is_visible()  # one open at a time
+        page.keyboard.press("Escape")
+        page.locator("main h1").click()
+        assert not second.locator(".tip").is_visible()
+        first.focus()  # keyboard
+        assert tip.is_visible()
+    finally:
+        context.close()
