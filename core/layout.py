@@ -9,6 +9,7 @@ from pyramid.interfaces import IRoutesMapper
 from pyramid.renderers import get_renderer
 
 from .audit import localtime
+from .forms import error_items
 from .hookspecs import MenuItem
 
 CORE_MENU = (
@@ -84,6 +85,7 @@ def add_globals(event):
     event["csrf_token"] = request.session.get_csrf_token()
     event["local_time"] = localtime.show_minutes  # stored UTC → Beijing time for pages
     event["unread_messages"] = unread_messages(request)
+    event["error_items"] = error_items
 
 
 def unread_messages(request) -> int:
