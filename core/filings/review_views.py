@@ -137,8 +137,16 @@ def review_decide(request, filing):
     chain = services.chain_for(request, filing)
     result = DECISION.validate(request.POST)
     values = {k: v for k, v in request.POST.items() if isinstance(v, str)}
-    if result.errors:
-        return _detail(request, filing, sub, result.errors, values, "请修改标红的内容")
+    errors = dict(result.errors)
+    if errors and result.data.get("decision") == "approve" and sub.state == "submitted":
+        # a grading step's problems are all reported with the form's, not on the next try
+        step = chain.step(sub.step)
+        if step.grades:
+            for name, text in review.grading_problems(step, result.data.get("grade"),
+                                                       result.data.get("score")).items():
+                errors.setdefault(name, text)
+    if errors:
+        return _detail(request, filing, sub, errors, values, "请修改标红的内容")
     data = result.data
     before = snapshot(sub, DECIDED)
     try:
@@ -148,16 +156,29 @@ def review_decide(request, filing):
     except review.AlreadyDecided as exc:
         return refusal(request, exc.message)
     except review.InvalidDecision as exc:
-        if exc.field:
-            return _detail(request, filing, sub, {exc.field: exc.message}, values, exc.message)
+        if exc.errors:
+            return _detail(request, filing, sub, exc.errors, values, exc.message)
         return refusal(request, exc.message, 403)
     record(request.dbsession, request, "filing_review", object_type=filing.owner_type, object_id=sub.id,
            decision=data["decision"], step=sub.step, state=sub.state, grade=data["grade"],
            score=str(data["score"]) if data["score"] is not None else None,
            changes=changes(before, snapshot(sub, DECIDED), limit=services.AUDIT_TEXT_LIMIT))
-    flash(request, {"approve": "已审核通过", "return": "已退回申报单位"}[data["decision"]] +
-          (f"，评价等级：{sub.grade}" if sub.grade else ""))
+    flash(request, decided_message(request.dbsession, chain, sub))
     return HTTPSeeOther(request.route_url(f"{filing.module_key}.review"))
+
+
+def decided_message(db, chain, sub) -> str:
+    """Where the record went: to the next step's agency, back to the
+    applicant, or to the end of its review."""
+    if sub.state == "returned":
+        return "已退回申报单位修改，申报单位已收到站内消息"
+    if sub.state == "submitted":
+        agency = review.step_agency(db, sub, chain, sub.step)
+        where = agency.name if agency is not None else "下一审核单位"
+        return f"已审核通过，记录已转至{where}（{chain.step(sub.step).title}），当前状态：审核中"
+    if sub.grade:
+        return f"评价完成，审核流程已结束，评价等级：{sub.grade}"
+    return "已审核通过，审核流程已结束"
 
 
 def review_word(request, filing):

@@ -43,6 +43,10 @@ class AlreadyDecided(ReviewError):
 class InvalidDecision(ReviewError):
     status = 400
 
+    def __init__(self, message: str, field: str | None = None, errors: dict[str, str] | None = None):
+        super().__init__(message, field)
+        self.errors = errors or ({field: message} if field else {})
+
 
 class BatchClosed(ReviewError):
     status = 400
@@ -253,10 +257,9 @@ def decide(db, chain: ReviewChain, sub: Submission, reviewer, *, decision: str, 
         values = {"state": "returned", "step": 0, "last_opinion": opinion}
     elif decision == "approve":
         if step.grades:
-            if grade not in step.grades:
-                raise InvalidDecision("请选择评价等级", field="grade")
-            if score is None or not (Decimal(0) <= score <= Decimal(100)):
-                raise InvalidDecision("请填写0-100之间的评分", field="score")
+            problems = grading_problems(step, grade, score)
+            if problems:  # every problem at once, not one per try
+                raise InvalidDecision("；".join(problems.values()), field=next(iter(problems)), errors=problems)
             decision = "conclude"
         if sub.step < chain.last_index:
             values = {"step": sub.step + 1}
@@ -269,6 +272,16 @@ def decide(db, chain: ReviewChain, sub: Submission, reviewer, *, decision: str, 
                         "该记录已被其他审核人员处理，您的操作未生效，请刷新查看最新状态")
     event = _event(db, sub, reviewer, reviewer.agency, step.key, step.title, decision, opinion, grade, score)
     return _tell(db, chain, sub, event)
+
+
+def grading_problems(step, grade, score) -> dict[str, str]:
+    """What is missing or wrong in the grade and score of a grading step."""
+    problems = {}
+    if grade not in step.grades:
+        problems["grade"] = "请选择评价等级"
+    if score is None or not (Decimal(0) <= score <= Decimal(100)):
+        problems["score"] = "请填写0-100之间的评分"
+    return problems
 
 
 def _tell(db, chain, sub, event):

@@ -277,3 +277,28 @@ def test_city_opens_and_closes_a_batch(flow):
     assert "已开放2026年度填报" in res.text
     applicant = flow.as_(flow.applicant)
     assert "2026年度" in applicant.get(f"{flow.prefix}/").text
+
+
+def test_grading_reports_every_problem_at_once_and_the_flash_says_where_it_went(flow, dbsession):
+    flow.open_batch()
+    applicant = flow.as_(flow.applicant)
+    upload_signature(applicant, start_draft(applicant, flow))
+    sub = the_record(dbsession, flow)
+    submit(applicant, flow, sub.id)
+    district = flow.as_(flow.district)
+    detail = district.get(f"{flow.prefix}/review/{sub.id}")
+    res = fill(detail.forms["decision-form"], {"decision": "approve", "opinion": "同意上报"}).submit(status=303)
+    flashed = res.follow().html.select_one(".flash").text
+    assert "已转至天津市科学技术局" in flashed and "审核中" in flashed
+
+    city = flow.as_(flow.city)
+    detail = city.get(f"{flow.prefix}/review/{sub.id}")
+    res = fill(detail.forms["decision-form"], {"decision": "approve", "score": "120"}).submit()
+    # the score out of range and the missing grade, in one answer
+    assert "请选择评价等级" in res.text and "不能大于100" in res.text
+    detail = city.get(f"{flow.prefix}/review/{sub.id}")
+    res = fill(detail.forms["decision-form"], {"decision": "approve"}).submit()
+    assert "请选择评价等级" in res.text and "请填写0-100之间的评分" in res.text
+    detail = city.get(f"{flow.prefix}/review/{sub.id}")
+    res = fill(detail.forms["decision-form"], {"decision": "approve", "grade": "良好", "score": "85"}).submit(status=303)
+    assert "评价完成，审核流程已结束，评价等级：良好" in res.follow().html.select_one(".flash").text
