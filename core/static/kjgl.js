@@ -66,4 +66,10 @@
       if (!window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
     });
   });
+  // … and before one button of a form with several (提交 beside 暂存)
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (e) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) e.preventDefault();
+    });
+  });
 })();

@@ -1,0 +1,41 @@
+"""Rough edges a new user hit (issue 13 §5), as pages show them."""
+from __future__ import annotations
+
+from kjgl.core import factories
+from kjgl.core.db import utcnow
+from kjgl.core.testing import login
+from tests.core.filings.conftest import Flow
+from tests.core.filings.test_evaluation_flow import PLUGINS, fill, start_draft, submit, the_record, upload_signature
+
+
+def test_organisation_status_says_when_it_was_approved_or_no_date_at_all(make_app, dbsession):
+    reviewed = factories.organisation(dbsession, reviewed_at=utcnow().replace(year=2026, month=3, day=5))
+    never = factories.organisation(dbsession)  # approved by set-up, no review time kept
+    for org, wanted in ((reviewed, "单位信息已于 2026-03-05"), (never, "单位信息已审核通过")):
+        app = make_app()
+        admin = next(u for u in org_admins(dbsession, org))
+        login(app, admin.account)
+        text = " ".join(app.get("/org/status").html.select_one(".status-banner").text.split())
+        assert wanted in text and "已于 审核通过" not in text
+
+
+def org_admins(db, org):
+    from kjgl.core.notifications.services import organisation_admins
+    return organisation_admins(db, org.id)
+
+
+def test_opinions_take_the_colour_of_their_decision(make_app, dbsession):
+    flow = Flow(make_app, dbsession, module="makerspace", district="tj-d01")
+    flow.__dict__.update(PLUGINS["makerspace"])
+    flow.open_batch()
+    applicant = flow.as_(flow.applicant)
+    upload_signature(applicant, start_draft(applicant, flow))
+    sub = the_record(dbsession, flow)
+    submit(applicant, flow, sub.id)
+    district = flow.as_(flow.district)
+    detail = district.get(f"{flow.prefix}/review/{sub.id}")
+    fill(detail.forms["decision-form"], {"decision": "approve", "opinion": "同意上报"}).submit(status=303)
+    cell = applicant.get(f"{flow.prefix}/").html.select_one("td.opinion")
+    assert cell.text == "同意上报" and "opinion-approve" in cell["class"]
+    history = applicant.get(f"{flow.prefix}/{sub.id}").html
+    assert history.select_one("td.opinion-approve").text == "同意上报"
