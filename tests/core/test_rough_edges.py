@@ -39,3 +39,23 @@ def test_opinions_take_the_colour_of_their_decision(make_app, dbsession):
     assert cell.text == "同意上报" and "opinion-approve" in cell["class"]
     history = applicant.get(f"{flow.prefix}/{sub.id}").html
     assert history.select_one("td.opinion-approve").text == "同意上报"
+
+
+def test_403_says_which_role_the_page_needs(make_app, dbsession):
+    org = factories.organisation(dbsession)
+    person = factories.user(dbsession, "individual", organisation=org)
+    reviewer = factories.user(dbsession, "agency", agency_code="tj-d01")
+    app = make_app()
+    login(app, person.account)
+    text = app.get("/makerspace/review/", status=403).html.select_one(".error-page").text
+    assert "本页面供主管部门审核人员使用" in text and "模块配置" not in text
+    text = app.get("/makerspace/", status=403).html.select_one(".error-page").text
+    assert "众创空间" in text and "模块配置" in text  # a grant would open this one
+    text = app.get("/admin/audit", status=403).html.select_one(".error-page").text
+    assert "本页面供审计管理员使用" in text
+    app = make_app()
+    login(app, reviewer.account)
+    text = app.get("/makerspace/batches", status=403).html.select_one(".error-page").text
+    assert "市级或国家级主管部门" in text and "模块配置" not in text
+    text = app.get("/makerspace/", status=403).html.select_one(".error-page").text
+    assert "授权的个人用户使用" in text
