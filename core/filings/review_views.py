@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import masking
-from ..agencies.models import Agency
+from ..agencies import services as agency_services
 from ..attachments import services as attachments
 from ..audit.services import changes, record, snapshot
 from ..errors import refusal
@@ -51,10 +51,12 @@ def filtered(request, filing):
 
 
 def _districts(request):
-    user = request.identity
-    return list(request.dbsession.scalars(
-        select(Agency).where(Agency.level == "district", Agency.path.startswith(user.agency.path))
-        .order_by(Agency.path)))
+    """The filter's districts in official order, grouped by city/province
+    where the reviewer's subtree holds several."""
+    from itertools import groupby
+
+    found = agency_services.districts(request.dbsession, within=request.identity.agency)
+    return [(parent, list(items)) for parent, items in groupby(found, key=lambda a: a.parent)]
 
 
 # what a row of the list shows, loaded with the rows

@@ -59,3 +59,23 @@ def test_403_says_which_role_the_page_needs(make_app, dbsession):
     assert "市级或国家级主管部门" in text and "模块配置" not in text
     text = app.get("/makerspace/", status=403).html.select_one(".error-page").text
     assert "授权的个人用户使用" in text
+
+
+def test_district_filter_follows_the_official_order_grouped_by_province(make_app, dbsession):
+    from kjgl.core.agencies.tree_data import TIANJIN_DISTRICTS, TIANJIN_ZONES
+
+    city = factories.user(dbsession, "agency", agency_code="tj")
+    app = make_app()
+    login(app, city.account)
+    page = app.get("/makerspace/review/")
+    names = [o.text for o in page.html.select("select[name=district] option") if o.get("value")]
+    assert names == list(TIANJIN_DISTRICTS + TIANJIN_ZONES)  # 和平区 … 滨海新区, then the zones
+    assert not page.html.select("select[name=district] optgroup")  # one province: no groups
+
+    national = factories.user(dbsession, "agency", agency_code="torch")  # over Tianjin and Chongqing
+    app = make_app()
+    login(app, national.account)
+    groups = app.get("/makerspace/review/").html.select("select[name=district] optgroup")
+    assert [g["label"] for g in groups] == ["天津市", "重庆市"]  # the official order of provinces
+    assert [o.text for o in groups[0].select("option")][:3] == ["和平区", "河东区", "河西区"]
+    assert [o.text for o in groups[1].select("option")][:2] == ["万州区", "黔江区"]
