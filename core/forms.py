@@ -38,6 +38,19 @@ class Field:
     show_when: str = ""
     secret: bool = False  # never echoed back into a re-rendered form
     readonly: bool = False  # shown but filled by the system (e.g. from the organisation)
+    # decimal places a decimal is shown with everywhere (page, Word, Excel): amounts 2 → 520.00
+    places: int | None = None
+
+    def shown(self, value) -> str:
+        """A value as people read it: a decimal with its ``places``."""
+        if value is None or value == "":
+            return ""
+        if self.kind == "decimal" and self.places is not None:
+            try:
+                return f"{decimal.Decimal(str(value)):.{self.places}f}"
+            except decimal.InvalidOperation:
+                return str(value)
+        return str(value)
 
     def applies(self, data: Mapping[str, Any]) -> bool:
         if self.show_when:

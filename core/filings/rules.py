@@ -45,7 +45,7 @@ def decimal_places(label: str, places: int = 2) -> Callable[[Decimal], str | Non
 def amount(name: str, label: str, unit: str, help: str, **kw) -> Field:
     """A non-negative decimal with at most two decimal places (万元, m²)."""
     return Field(name, label, "decimal", min_value=0, max_value=AMOUNT_MAX, unit=unit, help=help,
-                 checks=(decimal_places(label),), **kw)
+                 checks=(decimal_places(label),), places=2, **kw)
 
 
 def not_future(label: str) -> Callable[[dt.date], str | None]:

@@ -302,3 +302,35 @@ def test_grading_reports_every_problem_at_once_and_the_flash_says_where_it_went(
     detail = city.get(f"{flow.prefix}/review/{sub.id}")
     res = fill(detail.forms["decision-form"], {"decision": "approve", "grade": "良好", "score": "85"}).submit(status=303)
     assert "评价完成，审核流程已结束，评价等级：良好" in res.follow().html.select_one(".flash").text
+
+
+def test_amounts_read_the_same_everywhere_and_no_column_repeats_the_organisation(flow, dbsession):
+    """万元 amounts: two decimals in Word, on the page and as the Excel number
+    format (520.00 next to 180.00, not 520 next to 180); 运营主体名称 is the
+    单位名称 column, not a second one."""
+    from decimal import Decimal
+
+    from kjgl.core.filings import REGISTRY_KEY
+
+    flow.open_batch()
+    applicant = flow.as_(flow.applicant)
+    upload_signature(applicant, start_draft(applicant, flow))
+    sub = the_record(dbsession, flow)
+    filing = flow.make_app().app.registry[REGISTRY_KEY][flow.module]
+    amounts = [f for f in filing.fields if f.unit == "万元"]
+    assert amounts and all(f.places == 2 for f in amounts)
+    sample = flow.sample()
+    shown = [f"{Decimal(sample[f.name]):.2f}" for f in amounts if sample.get(f.name)]
+    doc = Document(io.BytesIO(applicant.get(f"{flow.prefix}/{sub.id}/word.docx").body))
+    cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    assert all(value in cells for value in shown), (shown, sorted(cells)[:40])
+    page = applicant.get(f"{flow.prefix}/{sub.id}").text
+    assert all(value in page for value in shown)
+
+    submit(applicant, flow, sub.id)
+    sheet = openpyxl.load_workbook(io.BytesIO(flow.as_(flow.city).get(f"{flow.prefix}/review/export.xlsx").body)).active
+    headers = [c.value for c in sheet[1]]
+    assert "运营主体名称" not in headers and headers.count("单位名称") == 1
+    for f in amounts:
+        cell = sheet.cell(row=2, column=headers.index(f"{f.label}（万元）") + 1)
+        assert cell.number_format == "0.00", f.label
