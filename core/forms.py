@@ -40,6 +40,8 @@ class Field:
     readonly: bool = False  # shown but filled by the system (e.g. from the organisation)
     # decimal places a decimal is shown with everywhere (page, Word, Excel): amounts 2 → 520.00
     places: int | None = None
+    # the browser's autofill hint; a password field defaults to new-password
+    autocomplete: str = ""
 
     def shown(self, value) -> str:
         """A value as people read it: a decimal with its ``places``."""

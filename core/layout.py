@@ -105,6 +105,18 @@ def flash(request, message: str):
     request.session.flash(message)
 
 
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every site whatever the page says."""
+    from pyramid.path import AssetResolver
+    from pyramid.response import FileResponse
+
+    path = AssetResolver().resolve("kjgl.core:static/favicon.ico").abspath()
+    response = FileResponse(path, request=request, content_type="image/x-icon", cache_max_age=86400)
+    return response
+
+
 def includeme(config):
     config.registry["kjgl.menu"] = declared_menu(config.registry["kjgl.pm"])
     config.add_subscriber(add_globals, BeforeRender)
+    config.add_route("favicon", "/favicon.ico")
+    config.add_view(favicon, route_name="favicon", permission="core:public")

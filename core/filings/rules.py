@@ -189,4 +189,4 @@ def attachment_slot(name: str, title: str, help: str) -> Slot:
 def signature_slot() -> Slot:
     """签章页: the exported Word file, printed, signed, sealed and scanned to one PDF."""
     return Slot("signature", "签章页", accepts=("pdf",), required=True, max_bytes=10 * MB, multiple=False,
-                help="导出Word打印签字盖章后扫描成PDF上传，10M以内")
+                help="填写完毕并暂存后，在列表中点击“导出Word”，打印并签字盖章，扫描成PDF上传到此处")  # the limit: describe()

@@ -21,7 +21,9 @@ def portal(request):
 
 
 def module_home(request, module):
-    """A module's landing page: what it is and the user's records (none yet).
+    """The landing page of a module whose pages are not built yet: what it
+    will be, and plainly that nothing can be done here yet (no empty list
+    that looks like a finished page).
 
     Plugins call this from their own home view until they list real records."""
-    return {"page_title": module.title, "module": module, "records": []}
+    return {"page_title": module.title, "module": module}

@@ -79,3 +79,24 @@ def test_district_filter_follows_the_official_order_grouped_by_province(make_app
     assert [g["label"] for g in groups] == ["天津市", "重庆市"]  # the official order of provinces
     assert [o.text for o in groups[0].select("option")][:3] == ["和平区", "河东区", "河西区"]
     assert [o.text for o in groups[1].select("option")][:2] == ["万州区", "黔江区"]
+
+
+def test_favicon_and_password_autofill_hints(app):
+    icon = app.get("/favicon.ico")
+    assert icon.content_type == "image/x-icon" and icon.body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    login_page = app.get("/login").html
+    assert login_page.select_one("#password")["autocomplete"] == "current-password"
+    assert login_page.select_one("#account")["autocomplete"] == "username"
+    legal = app.get("/register/legal").html
+    assert legal.select_one("#password")["autocomplete"] == "new-password"
+
+
+def test_signature_slot_states_its_limit_once(make_app, dbsession):
+    flow = Flow(make_app, dbsession, module="makerspace", district="tj-d01")
+    flow.__dict__.update(PLUGINS["makerspace"])
+    flow.open_batch()
+    applicant = flow.as_(flow.applicant)
+    page = start_draft(applicant, flow)
+    slot = page.html.select_one("#field-signature").text
+    assert slot.count("10") == 1 and "不超过10MB" in slot  # the slot's own hint
+    assert "10M以内" not in page.text  # neither the paragraph above it nor the tip repeat it

@@ -51,6 +51,7 @@ EXPECTED = {
     "login": rule(EVERYONE),
     "logout": rule(EVERYONE),
     "captcha": rule(EVERYONE),
+    "favicon": rule(EVERYONE),
     "register": rule(EVERYONE),
     "register.legal": rule(EVERYONE),
     "register.individual": rule(EVERYONE),
