@@ -151,6 +151,7 @@ def review_decide(request, filing):
         return _detail(request, filing, sub, errors, values, "请修改标红的内容")
     data = result.data
     before = snapshot(sub, DECIDED)
+    decided_step = chain.step(sub.step).title  # the step decided, as the audit log shows it
     try:
         review.decide(request.dbsession, chain, sub, request.identity, decision=data["decision"],
                       opinion=data["opinion"] or "", expected_version=data["version"],
@@ -162,7 +163,7 @@ def review_decide(request, filing):
             return _detail(request, filing, sub, exc.errors, values, exc.message)
         return refusal(request, exc.message, 403)
     record(request.dbsession, request, "filing_review", object_type=filing.owner_type, object_id=sub.id,
-           decision=data["decision"], step=sub.step, state=sub.state, grade=data["grade"],
+           decision=data["decision"], step=decided_step, state=sub.state, grade=data["grade"],
            score=str(data["score"]) if data["score"] is not None else None,
            changes=changes(before, snapshot(sub, DECIDED), limit=services.AUDIT_TEXT_LIMIT))
     flash(request, decided_message(request.dbsession, chain, sub))
