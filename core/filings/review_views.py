@@ -170,6 +170,24 @@ def review_decide(request, filing):
     return HTTPSeeOther(request.route_url(f"{filing.module_key}.review"))
 
 
+def review_bulk(request, filing):
+    """批量审核: the ticked records of the list, approved or returned with one opinion."""
+    from . import bulk
+    from .tabbed import Context
+
+    chain = services.chain_for(request, filing)
+    back = request.route_url(f"{filing.module_key}.review", _query={
+        k: v for k, v in request.POST.items() if k in ("year", "state", "name", "district") and v})
+    try:
+        report = bulk.decide_many(Context.of(request), filing, chain, bulk.parse_ticked(request.POST.getall("ids")),
+                                  decision=request.POST.get("decision", ""), opinion=request.POST.get("opinion", ""))
+    except review.InvalidDecision as exc:
+        flash(request, f"批量审核未执行：{exc.message}")
+        return HTTPSeeOther(back)
+    flash(request, report.message(request.POST.get("decision")))
+    return HTTPSeeOther(back)
+
+
 def decided_message(db, chain, sub) -> str:
     """Where the record went: to the next step's agency, back to the
     applicant, or to the end of its review."""
@@ -253,6 +271,7 @@ def register(config, filing, prefix: str):
         (f"{k}.review.decide", f"{prefix}/review/{{id:\\d{{1,9}}}}/decide", review_decide, T + "review_detail.pt",
          "POST", decide),
         (f"{k}.review.word", f"{prefix}/review/{{id:\\d{{1,9}}}}/word.docx", review_word, None, "GET", decide),
+        (f"{k}.review.bulk", f"{prefix}/review/bulk", review_bulk, None, "POST", decide),
         (f"{k}.batches", f"{prefix}/batches", batches, T + "batches.pt", ("GET", "POST"), manage),
     ]
     for name, pattern, view, renderer, methods, permission in routes:

@@ -334,3 +334,91 @@ def test_amounts_read_the_same_everywhere_and_no_column_repeats_the_organisation
     for f in amounts:
         cell = sheet.cell(row=2, column=headers.index(f"{f.label}（万元）") + 1)
         assert cell.number_format == "0.00", f.label
+
+
+def _two_submitted(flow, dbsession):
+    from kjgl.core import factories
+    from kjgl.core.grants.models import ModuleGrant
+
+    flow.open_batch()
+    subs = []
+    for person in (flow.applicant, None):
+        if person is None:  # a second organisation's record in the same district
+            org = factories.organisation(dbsession, agency_code="tj-d01")
+            person = factories.user(dbsession, "individual", organisation=org)
+            dbsession.add(ModuleGrant(user_id=person.id, module_key=flow.module))
+            dbsession.flush()
+        app = flow.as_(person)
+        sample = flow.sample()
+        sample["name"] = sample["name"] + str(person.id)
+        upload_signature(app, start_draft(app, flow, sample))
+        dbsession.expire_all()
+        sub = dbsession.scalars(select(Submission).where(Submission.applicant_id == person.id)).one()
+        submit(app, flow, sub.id)
+        subs.append(sub)
+    return subs
+
+
+def test_bulk_approve_decides_each_record_and_reports_one_decided_meanwhile(flow, dbsession):
+    from kjgl.core.audit.models import AuditEvent
+    from kjgl.core.review.models import ReviewEvent
+
+    first, second = _two_submitted(flow, dbsession)
+    district = flow.as_(flow.district)
+    listing = district.get(f"{flow.prefix}/review/")
+    form = listing.forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = True
+    # meanwhile a colleague returns the second record from its own page
+    colleague = flow.as_(flow.district)
+    detail = colleague.get(f"{flow.prefix}/review/{second.id}")
+    fill(detail.forms["decision-form"], {"decision": "return", "opinion": "请补充材料"}).submit(status=303)
+    form["decision"] = "approve"
+    form["opinion"] = "同意上报"
+    flashed = form.submit(status=303).follow().html.select_one(".flash").text
+    assert "已审核通过1条记录" in flashed and "1条记录已被其他审核人员处理" in flashed
+    dbsession.expire_all()
+    first, second = dbsession.get(Submission, first.id), dbsession.get(Submission, second.id)
+    assert (first.state, first.step) == ("submitted", 1)  # on to the city
+    assert second.state == "returned" and second.last_opinion == "请补充材料"  # not overwritten
+    decisions = [e.decision for e in dbsession.scalars(select(ReviewEvent).where(
+        ReviewEvent.submission_id == first.id).order_by(ReviewEvent.id))]
+    assert decisions == ["submit", "approve"]
+    audited = dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "filing_review",
+                                                         AuditEvent.object_id == str(first.id))).all()
+    assert len(audited) == 1 and '"bulk": true' in audited[0].detail
+
+
+def test_bulk_return_needs_an_opinion_and_grading_is_one_by_one(flow, dbsession):
+    first, second = _two_submitted(flow, dbsession)
+    district = flow.as_(flow.district)
+    form = district.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = True
+    form["decision"] = "return"
+    flashed = form.submit(status=303).follow().html.select_one(".flash").text
+    assert "批量退回时必须填写审批意见" in flashed
+    form = district.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = True
+    form["decision"] = "approve"
+    form.submit(status=303)
+    city = flow.as_(flow.city)
+    form = city.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = True
+    form["decision"] = "approve"
+    flashed = form.submit(status=303).follow().html.select_one(".flash").text
+    assert "已审核通过0条记录" in flashed and "需逐条评分" in flashed
+
+
+def test_bulk_ignores_records_outside_the_reviewers_subtree(flow, dbsession):
+    first, second = _two_submitted(flow, dbsession)
+    other = flow.as_(flow.other_district)
+    page = other.get(f"{flow.prefix}/review/")
+    token = page.html.select_one("input[name=csrf_token]")["value"]
+    res = other.post(f"{flow.prefix}/review/bulk", {"csrf_token": token, "decision": "return", "opinion": "x",
+                                                     "ids": [f"{first.id}:{first.version}"]}, status=303)
+    assert "已退回申报单位修改0条记录" in res.follow().html.select_one(".flash").text
+    dbsession.expire_all()
+    assert dbsession.get(Submission, first.id).state == "submitted"

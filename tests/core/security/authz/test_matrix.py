@@ -138,6 +138,8 @@ for _m in ("makerspace", "incubator", "national_record"):
         # the reviewers' pages; {id} is A's submitted record (district tj-d01)
         f"{_m}.review": rule(AGENCIES),
         f"{_m}.review.export": rule(AGENCIES),
+        # 批量审核: the ids are in the form; a record outside the reviewer's subtree is ignored
+        f"{_m}.review.bulk": rule(AGENCIES),
         f"{_m}.review.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         f"{_m}.review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         f"{_m}.review.word": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
