@@ -86,6 +86,7 @@ def add_globals(event):
     event["local_time"] = localtime.show_minutes  # stored UTC → Beijing time for pages
     event["unread_messages"] = unread_messages(request)
     event["error_items"] = error_items
+    event.setdefault("marks", {})  # a reviewer's field marks on a returned record (filings/marks.py)
 
 
 def unread_messages(request) -> int:

@@ -7,6 +7,7 @@ from .attachments import models as _attachments  # noqa: F401
 from .audit import models as _audit  # noqa: F401
 from .db import Base
 from .documents import models as _documents  # noqa: F401
+from .filings import marks as _marks  # noqa: F401
 from .filings import versions as _versions  # noqa: F401
 from .grants import models as _grants  # noqa: F401
 from .messaging import models as _messaging  # noqa: F401

@@ -21,7 +21,7 @@ from ..pagination import paginate
 from ..reveal import reveal
 from ..review import services as review
 from ..review.models import STATES, Batch, Submission
-from . import services
+from . import marks, services
 from .access import reviewer_record
 from .exporting import personal_fields, word_response, xlsx_response
 from .views import _bind
@@ -123,6 +123,8 @@ def _detail(request, filing, sub, errors=None, values=None, message=""):
         "can_decide": review.can_decide(request.dbsession, chain, sub, request.identity),
         "errors": errors or {}, "values": values or {}, "message": message, "editable": False,
         "mask_field": masking.field_value,
+        "mark_titles": marks.titles(filing), "marked": marks.posted(filing, request.POST)[0],
+        "since_return": marks.changes_since_return(request.dbsession, filing, sub) if sub.state == "submitted" else None,
         **reveal(request, f"{filing.module_key}.review.detail", id=sub.id, object_type=filing.owner_type,
                  object_id=sub.id, fields=personal_fields(filing), note="手机号码等个人信息"),
     }
@@ -147,13 +149,15 @@ def review_decide(request, filing):
             for name, text in review.grading_problems(step, result.data.get("grade"),
                                                        result.data.get("score")).items():
                 errors.setdefault(name, text)
+    marked, mark_errors = marks.posted(filing, request.POST)
+    errors.update(mark_errors)
     if errors:
         return _detail(request, filing, sub, errors, values, "请修改标红的内容")
     data = result.data
     before = snapshot(sub, DECIDED)
     decided_step = chain.step(sub.step).title  # the step decided, as the audit log shows it
     try:
-        review.decide(request.dbsession, chain, sub, request.identity, decision=data["decision"],
+        event = review.decide(request.dbsession, chain, sub, request.identity, decision=data["decision"],
                       opinion=data["opinion"] or "", expected_version=data["version"],
                       grade=data["grade"], score=data["score"])
     except review.AlreadyDecided as exc:
@@ -165,7 +169,10 @@ def review_decide(request, filing):
     record(request.dbsession, request, "filing_review", object_type=filing.owner_type, object_id=sub.id,
            decision=data["decision"], step=decided_step, state=sub.state, grade=data["grade"],
            score=str(data["score"]) if data["score"] is not None else None,
-           changes=changes(before, snapshot(sub, DECIDED), limit=services.AUDIT_TEXT_LIMIT))
+           changes=changes(before, snapshot(sub, DECIDED), limit=services.AUDIT_TEXT_LIMIT),
+           **({"marked": [marks.titles(filing)[k] for k in marked]} if marked and sub.state == "returned" else {}))
+    if marked and sub.state == "returned":
+        marks.keep(request.dbsession, filing, sub, event, marked)
     flash(request, decided_message(request.dbsession, chain, sub))
     return HTTPSeeOther(request.route_url(f"{filing.module_key}.review"))
 

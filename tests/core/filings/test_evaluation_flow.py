@@ -422,3 +422,41 @@ def test_bulk_ignores_records_outside_the_reviewers_subtree(flow, dbsession):
     assert "已退回申报单位修改0条记录" in res.follow().html.select_one(".flash").text
     dbsession.expire_all()
     assert dbsession.get(Submission, first.id).state == "submitted"
+
+
+def test_field_marks_reach_the_applicant_and_the_reviewer_sees_what_changed(flow, dbsession):
+    from kjgl.core.audit.models import AuditEvent
+
+    flow.open_batch()
+    applicant = flow.as_(flow.applicant)
+    upload_signature(applicant, start_draft(applicant, flow))
+    sub = the_record(dbsession, flow)
+    submit(applicant, flow, sub.id)
+    district = flow.as_(flow.district)
+    detail = district.get(f"{flow.prefix}/review/{sub.id}")
+    form = fill(detail.forms["decision-form"], {"decision": "return", "opinion": "请按标记修改"})
+    field, label, _ = flow.int_field
+    area = flow.area[0]
+    for box in form.fields["mark"]:
+        box.checked = box._value in (field, area)
+    form[f"mark_note.{field}"] = "数字与附表不一致"
+    form.submit(status=303)
+
+    edit = applicant.get(f"{flow.prefix}/{sub.id}/edit")
+    listed = edit.html.select_one(".review-marks")
+    assert "2处" in listed.text and f"{label}：数字与附表不一致" in listed.text
+    assert listed.select_one(f"a[href='#field-{field}']") is not None
+    assert "数字与附表不一致" in edit.html.select_one(f"#field-{field} .review-mark").text
+    assert "请修改" in edit.html.select_one(f"#field-{area} .review-mark").text
+    audited = dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "filing_review")).all()
+    assert label in audited[-1].detail  # marked fields, by title
+
+    fill(edit.forms["filing-form"], {field: "281"}).submit("action", value="save", status=303)
+    submit(applicant, flow, sub.id)
+    detail = district.get(f"{flow.prefix}/review/{sub.id}")
+    lines = [li.text for li in detail.html.select(".since-return li")]
+    old = flow.sample()[field]
+    assert f"{label}（已标记）：{old} → 281" in lines
+    assert any(line.startswith("已标记但未修改") and flow.area[1] in line for line in lines)
+    # resubmitted: the applicant's page no longer shows the marks
+    assert applicant.get(f"{flow.prefix}/{sub.id}").html.select_one(".review-marks") is None
