@@ -56,6 +56,7 @@ EVENTS = {
     "pii_view": "查看完整个人信息",
     "profile_change": "修改个人信息",
     "notification_preferences": "修改消息提醒设置",
+    "reminders_sent": "发送截止与待审核提醒",
 }
 
 
