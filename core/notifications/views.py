@@ -28,8 +28,12 @@ def link_for(request, n: Notification) -> str | None:
         k = n.module_key
         if user.kind == "agency":
             route, permission = f"{k}.review.detail", f"{k}:review:decide"
-        else:
-            route, permission = f"{k}.view", f"{k}:module:use"
+        else:  # a record back with its filer opens where it is edited (and the marks are shown)
+            from ..review.models import Submission
+
+            sub = request.dbsession.get(Submission, n.object_id)
+            editable = sub is not None and sub.editable and _route_exists(request, f"{k}.edit")
+            route, permission = (f"{k}.edit" if editable else f"{k}.view"), f"{k}:module:use"
         if _route_exists(request, route) and request.has_permission(permission):
             return request.route_url(route, id=n.object_id)
         return None

@@ -52,7 +52,7 @@ def test_reviewer_and_applicant_learn_of_each_step_from_the_bell(flow, dbsession
     listing = applicant.get("/messages")
     assert "审核不通过，已退回修改" in listing.text and "场地证明材料不清晰" in listing.text
     opened = applicant.get(listing.html.select_one("table.messages a")["href"], status=303)
-    assert opened.location.endswith(f"/makerspace/{sub.id}")
+    assert opened.location.endswith(f"/makerspace/{sub.id}/edit")  # back with the filer: where it is edited
     # the city heard nothing: the record never reached it
     assert bell(flow.as_(flow.city).get("/").maybe_follow()) == 0
 
