@@ -13,6 +13,7 @@ from .grants import models as _grants  # noqa: F401
 from .messaging import models as _messaging  # noqa: F401
 from .notifications import models as _notifications  # noqa: F401
 from .organisations import models as _organisations  # noqa: F401
+from .review import assignment as _assignment  # noqa: F401
 from .review import models as _review  # noqa: F401
 
 

@@ -29,7 +29,7 @@ MORE_TITLES = {
     "previous_organisation_id": "原单位编号", "locked_until": "锁定至", "documents": "清理生成文档数",
     "grace_hours": "保留未完成上传（小时）", "orphans": "清理无主文件数", "partial": "清理未完成上传数",
     "retention_days": "生成文档保留天数", "year": "年度", "deadline": "截止日期", "bulk": "批量审核", "marked": "标记需修改", "filers": "提醒填报人数",
-    "reviewers": "提醒审核人数", "today": "提醒日期",
+    "reviewers": "提醒审核人数", "today": "提醒日期", "assignee": "承办人",
 }
 # a key whose meaning depends on the event
 EVENT_TITLES = {"register": {"kind": "用户类型"}}

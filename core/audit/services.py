@@ -57,6 +57,8 @@ EVENTS = {
     "profile_change": "修改个人信息",
     "notification_preferences": "修改消息提醒设置",
     "reminders_sent": "发送截止与待审核提醒",
+    "review_assign": "分派审核人员",
+    "review_recuse": "声明回避（利益冲突）",
 }
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 from pyramid.httpexceptions import HTTPSeeOther
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import masking
@@ -19,7 +19,9 @@ from ..forms import Field, Schema
 from ..layout import flash
 from ..pagination import paginate
 from ..reveal import reveal
+from ..review import assignment
 from ..review import services as review
+from ..review.assignment import Assignment
 from ..review.models import STATES, Batch, Submission
 from . import marks, services
 from .access import reviewer_record
@@ -47,7 +49,10 @@ def filtered(request, filing):
         stmt = stmt.where(Submission.title.contains(filters["name"], autoescape=True))
     if filters["district"].isdigit():
         stmt = stmt.where(Submission.agency_id == int(filters["district"]))
-    return stmt.order_by(Submission.submitted_at.desc(), Submission.id.desc()), filters
+    # 分派给我的 first
+    mine = select(Assignment.submission_id).where(Assignment.user_id == user.id)
+    first = case((Submission.id.in_(mine), 0), else_=1)
+    return stmt.order_by(first, Submission.submitted_at.desc(), Submission.id.desc()), filters
 
 
 def _districts(request):
@@ -74,6 +79,8 @@ def review_list(request, filing):
         "states": REVIEW_STATES, "years": years, "districts": _districts(request),
         "can_decide": review.decidable(request.dbsession, chain, page.items, request.identity),
         "chain": chain, "may_export_full": request.has_permission(f"{filing.module_key}:export:full"),
+        "assignees": assignment.assignees(request.dbsession, [s.id for s in page.items]),
+        "colleagues": assignment.colleagues(request.dbsession, request.identity.agency_id),
     }
 
 
@@ -123,7 +130,9 @@ def _detail(request, filing, sub, errors=None, values=None, message=""):
         "can_decide": review.can_decide(request.dbsession, chain, sub, request.identity),
         "errors": errors or {}, "values": values or {}, "message": message, "editable": False,
         "mask_field": masking.field_value,
-        "mark_titles": marks.titles(filing), "marked": marks.posted(filing, request.POST)[0],
+        "mark_titles": marks.titles(filing),
+        "recused": bool(assignment.recused(request.dbsession, [sub.id], request.identity.id)),
+        "assignee": assignment.assignees(request.dbsession, [sub.id]).get(sub.id), "marked": marks.posted(filing, request.POST)[0],
         "since_return": marks.changes_since_return(request.dbsession, filing, sub) if sub.state == "submitted" else None,
         **reveal(request, f"{filing.module_key}.review.detail", id=sub.id, object_type=filing.owner_type,
                  object_id=sub.id, fields=personal_fields(filing), note="手机号码等个人信息"),
@@ -185,14 +194,52 @@ def review_bulk(request, filing):
     chain = services.chain_for(request, filing)
     back = request.route_url(f"{filing.module_key}.review", _query={
         k: v for k, v in request.POST.items() if k in ("year", "state", "name", "district") and v})
+    ticked = bulk.parse_ticked(request.POST.getall("ids"))
+    if request.POST.get("action") == "assign":
+        return _assign(request, filing, chain, ticked, back)
     try:
-        report = bulk.decide_many(Context.of(request), filing, chain, bulk.parse_ticked(request.POST.getall("ids")),
+        report = bulk.decide_many(Context.of(request), filing, chain, ticked,
                                   decision=request.POST.get("decision", ""), opinion=request.POST.get("opinion", ""))
     except review.InvalidDecision as exc:
         flash(request, f"批量审核未执行：{exc.message}")
         return HTTPSeeOther(back)
     flash(request, report.message(request.POST.get("decision")))
     return HTTPSeeOther(back)
+
+
+def _assign(request, filing, chain, ticked, back):
+    """分派: the ticked records of the reviewer's step to one colleague."""
+    db = request.dbsession
+    subs = list(db.scalars(review.reviewer_scope(select(Submission).where(
+        Submission.id.in_(list(ticked)), Submission.module_key == filing.module_key), request.identity)))
+    if not subs:
+        flash(request, "分派未执行：请先勾选要分派的记录")
+        return HTTPSeeOther(back)
+    raw = request.POST.get("assignee", "")
+    try:
+        done, skipped = assignment.assign(db, chain, subs, request.identity, int(raw) if raw.isdigit() else 0,
+                                          ip=request.remote_addr)
+    except assignment.AssignmentError as exc:
+        flash(request, f"分派未执行：{exc.message}")
+        return HTTPSeeOther(back)
+    text = f"已分派{len(done)}条记录"
+    if skipped:
+        text += "；未分派：" + "、".join(f"“{s.title}”（{why}）" for s, why in skipped)
+    flash(request, text)
+    return HTTPSeeOther(back)
+
+
+def review_recuse(request, filing):
+    """回避: the reviewer declares a conflict of interest and steps away from the record."""
+    sub = reviewer_record(request, filing)
+    try:
+        assignment.declare_conflict(request.dbsession, sub, request.identity, request.POST.get("reason", ""),
+                                    ip=request.remote_addr)
+    except assignment.AssignmentError as exc:
+        return _detail(request, filing, sub, {"reason": exc.message}, {"reason": request.POST.get("reason", "")},
+                       exc.message)
+    flash(request, f"已对“{sub.title}”声明回避，您将不再审核该记录")
+    return HTTPSeeOther(request.route_url(f"{filing.module_key}.review"))
 
 
 def decided_message(db, chain, sub) -> str:
@@ -279,6 +326,8 @@ def register(config, filing, prefix: str):
          "POST", decide),
         (f"{k}.review.word", f"{prefix}/review/{{id:\\d{{1,9}}}}/word.docx", review_word, None, "GET", decide),
         (f"{k}.review.bulk", f"{prefix}/review/bulk", review_bulk, None, "POST", decide),
+        (f"{k}.review.recuse", f"{prefix}/review/{{id:\\d{{1,9}}}}/recuse", review_recuse, T + "review_detail.pt",
+         "POST", decide),
         (f"{k}.batches", f"{prefix}/batches", batches, T + "batches.pt", ("GET", "POST"), manage),
     ]
     for name, pattern, view, renderer, methods, permission in routes:

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from ..agencies.models import Agency
 from ..db import utcnow
 from ..hookspecs import ReviewChain
+from .assignment import recused
 from .models import EDITABLE_STATES, Batch, ReviewEvent, Submission, SubmissionRoute
 
 CHOSEN = "chosen"  # ReviewStep.level of a step decided by the agency the applicant chooses
@@ -214,7 +215,8 @@ def can_decide(db, chain: ReviewChain, sub: Submission, reviewer) -> bool:
     if reviewer is None or reviewer.kind != "agency" or sub.state != "submitted":
         return False
     target = step_agency(db, sub, chain, sub.step)
-    return target is not None and reviewer.agency is not None and reviewer.agency.id == target.id
+    return target is not None and reviewer.agency is not None and reviewer.agency.id == target.id \
+        and not recused(db, [sub.id], reviewer.id)  # a declared conflict of interest
 
 
 def decidable(db, chain: ReviewChain, subs, reviewer) -> dict[int, bool]:
@@ -232,8 +234,10 @@ def decidable(db, chain: ReviewChain, subs, reviewer) -> dict[int, bool]:
             .join(Submission, Submission.id == SubmissionRoute.submission_id)
             .where(SubmissionRoute.submission_id.in_(pending), SubmissionRoute.step == Submission.step)).all())
 
+    stepped_away = recused(db, pending, reviewer.id) if agency is not None else set()
+
     def mine(s) -> bool:
-        if agency is None or s.state != "submitted":
+        if agency is None or s.state != "submitted" or s.id in stepped_away:
             return False
         if s.id in routed:
             return routed[s.id] == agency.id

@@ -460,3 +460,65 @@ def test_field_marks_reach_the_applicant_and_the_reviewer_sees_what_changed(flow
     assert any(line.startswith("已标记但未修改") and flow.area[1] in line for line in lines)
     # resubmitted: the applicant's page no longer shows the marks
     assert applicant.get(f"{flow.prefix}/{sub.id}").html.select_one(".review-marks") is None
+
+
+def test_assignment_puts_records_first_for_the_assignee_and_reassignment_is_audited(flow, dbsession):
+    from kjgl.core import factories
+    from kjgl.core.audit.models import AuditEvent
+    from kjgl.core.notifications.models import Notification
+
+    first, second = _two_submitted(flow, dbsession)
+    colleague = factories.user(dbsession, "agency", agency_code=flow.district.agency.code, name="李审核")
+    dbsession.flush()
+    district = flow.as_(flow.district)
+    form = district.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = box._value.startswith(f"{first.id}:")
+    form["assignee"] = str(colleague.id)
+    flashed = form.submit("action", value="assign", status=303).follow().html.select_one(".flash").text
+    assert "已分派1条记录" in flashed
+    mine = flow.as_(colleague).get(f"{flow.prefix}/review/")
+    rows = mine.html.select("table.list tbody tr")
+    assert first.title in rows[0].text and "我" in rows[0].text  # assigned to me: first
+    assert dbsession.scalars(select(Notification).where(Notification.user_id == colleague.id,
+                                                        Notification.title.contains("分派给您"))).first()
+    # reassigned to the district reviewer: audited with both names
+    form = district.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = box._value.startswith(f"{first.id}:")
+    form["assignee"] = str(flow.district.id)
+    form.submit("action", value="assign", status=303)
+    events = dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "review_assign")
+                               .order_by(AuditEvent.id)).all()
+    assert len(events) == 2 and "李审核" in events[1].detail and flow.district.name in events[1].detail
+
+
+def test_a_declared_conflict_removes_the_reviewer_from_the_record(flow, dbsession):
+    from kjgl.core import factories
+
+    first, second = _two_submitted(flow, dbsession)
+    colleague = factories.user(dbsession, "agency", agency_code=flow.district.agency.code, name="李审核")
+    dbsession.flush()
+    district = flow.as_(flow.district)
+    detail = district.get(f"{flow.prefix}/review/{first.id}")
+    res = detail.forms["recuse-form"].submit()
+    assert "请填写回避原因" in res.text
+    form = district.get(f"{flow.prefix}/review/{first.id}").forms["recuse-form"]
+    form["reason"] = "申报单位负责人为本人亲属"
+    form.submit(status=303)
+    detail = district.get(f"{flow.prefix}/review/{first.id}")
+    assert "decision-form" not in detail.forms and "已对该记录声明回避" in detail.text
+    # no decision, no bulk decision and no assignment to the recused reviewer
+    listing = district.get(f"{flow.prefix}/review/")
+    assert not any(b._value.startswith(f"{first.id}:") for b in listing.forms["bulk-form"].fields["ids"])
+    other = flow.as_(colleague)
+    form = other.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = box._value.startswith(f"{first.id}:")
+    form["assignee"] = str(flow.district.id)
+    flashed = form.submit("action", value="assign", status=303).follow().html.select_one(".flash").text
+    assert "已分派0条记录" in flashed and "已声明回避" in flashed
+    token = listing.html.select_one("input[name=csrf_token]")["value"]
+    res = district.post(f"{flow.prefix}/review/{first.id}/decide",
+                        {"csrf_token": token, "decision": "approve", "version": str(first.version)}, status=403)
+    assert "您无权审核该环节" in res.text

@@ -35,7 +35,7 @@ def _module_routes():
         applicant_pages = ("view", "edit", "submit") + (("tab", "pledge_template") if m == "national_record" else ("word",))
         for suffix in applicant_pages:
             table[f"{m}.{suffix}"] = {IND_G: applicant_foreign}
-        for suffix in ("review.detail", "review.word", "review.decide"):
+        for suffix in ("review.detail", "review.word", "review.decide", "review.recuse"):
             table[f"{m}.{suffix}"] = {AG_RIGHT: reviewer_foreign}
     return table
 

@@ -140,6 +140,7 @@ for _m in ("makerspace", "incubator", "national_record"):
         f"{_m}.review.export": rule(AGENCIES),
         # 批量审核: the ids are in the form; a record outside the reviewer's subtree is ignored
         f"{_m}.review.bulk": rule(AGENCIES),
+        f"{_m}.review.recuse": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         f"{_m}.review.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         f"{_m}.review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         f"{_m}.review.word": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
