@@ -118,7 +118,7 @@ def review_event(db, chain, sub, event, *, reviewers_of=None) -> list[Notificati
                        title=f"{label}待{step.title}", body=body, **about)
     if event.decision == "submit":
         return sent
-    opinion = f"审批意见：{event.opinion}" if event.opinion else "审批意见：无"
+    opinion = f"审批意见：{event.opinion.rstrip('。.')}" if event.opinion else "审批意见：无"  # one full stop
     who = f"{event.agency_name or ''}（{event.step_title}）"
     if event.decision == "return":
         sent += notify(db, applicant_side(db, sub), kind="review_returned",
