@@ -26,6 +26,7 @@ CORE_FEATURES = (
     ".portal",
     ".admin",
     ".notifications",
+    ".notices",
     ".headers",
     ".dberrors",
 )

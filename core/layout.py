@@ -23,6 +23,8 @@ CORE_MENU = (
     MenuItem("账号锁定管理", "admin.locked", "core:security:manage", 10),
     MenuItem("双因素认证管理", "admin.totp", "core:security:manage", 15),
     MenuItem("我的导出文件", "documents.mine", "core:account:self", 93),
+    MenuItem("通知公告", "notices", "core:account:self", 5),
+    MenuItem("通知公告管理", "notices.manage", "core:notice:manage", 85),
     MenuItem("短信与邮件（开发）", "dev.outbox", "core:dev:outbox", 90),
     MenuItem("修改密码", "account.password", "core:account:password", 95),
 )

@@ -68,6 +68,7 @@ class Reader:
         from ..accounts.models import User
         from ..attachments.models import Attachment
         from ..documents.models import GeneratedDocument
+        from ..notices.models import Notice
         from ..organisations.models import Organisation
         from ..review.models import Batch, Submission
 
@@ -83,6 +84,7 @@ class Reader:
             "generated_document": (GeneratedDocument, lambda d: d.filename),
             "review_batch": (Batch, lambda b: f"{b.title}（{self.modules.get(b.module_key, b.module_key)}）"),
             "submission": (Submission, lambda s: s.title),
+            "notice": (Notice, lambda n: n.title),
         }
         for kind, ids in wanted.items():
             if kind not in queries:

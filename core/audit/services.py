@@ -58,6 +58,9 @@ EVENTS = {
     "notification_preferences": "修改消息提醒设置",
     "reminders_sent": "发送截止与待审核提醒",
     "review_assign": "分派审核人员",
+    "notice_save": "保存通知公告草稿",
+    "notice_publish": "发布通知公告",
+    "notice_withdraw": "撤回通知公告",
     "review_recuse": "声明回避（利益冲突）",
 }
 
@@ -125,6 +128,7 @@ OBJECT_TYPES = {
     "agency": "主管部门",
     "grant": "模块授权",
     "review_batch": "填报批次",
+    "notice": "通知公告",
 }
 DETAIL_TITLES = {
     "account": "账号",

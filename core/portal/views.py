@@ -17,7 +17,17 @@ def portal(request):
         "page_title": "申报系统选择",
         "org": org,
         "modules": modules_for(request) if org is not None and org.status == "active" else [],
+        "notices": latest_notices(request),
     }
+
+
+def latest_notices(request, limit: int = 5):
+    """The notices the user is in the audience of: unread first, newest first."""
+    from ..notices import services as notices
+
+    found = list(request.dbsession.scalars(notices.visible(request.dbsession, request.identity).limit(limit)))
+    read = notices.read_ids(request.dbsession, request.identity, [n.id for n in found])
+    return [(n, n.id in read) for n in found]
 
 
 def module_home(request, module):

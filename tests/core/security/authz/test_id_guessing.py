@@ -83,6 +83,12 @@ ID_GUESSING = {
     "attachment.delete": {a: (lambda w, a=a: _files_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT)},
     "document.download": {a: (lambda w, a=a: _documents_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT, ADMIN)},
     "agency.org": {AG_RIGHT: _orgs_not_theirs},
+    # a notice: read only by its audience (never a draft), managed only by its publishing agency
+    "notice": {IND_G: lambda w: [("another district's notice", w.notices["other"].id),
+                                 ("a draft of its own district", w.notices["draft"].id)],
+               AG_RIGHT: lambda w: [("another district's notice", w.notices["other"].id)]},
+    **{f"notice.{s}": {AG_RIGHT: lambda w: [("another district's notice", w.notices["other"].id)]}
+       for s in ("edit", "publish", "withdraw", "reads")},
     # a message is its recipient's alone, even inside one organisation
     "message.open": {IND_G: lambda w: [("B's granted individual's message", w.b.message.id)],
                      ORG: lambda w: [("A's individual's message", w.a.message.id)],

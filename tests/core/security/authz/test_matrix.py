@@ -42,8 +42,8 @@ def rule(allow=(), notfound=(), obj=None):
 
 
 # The objects an {id} can name (see ``object_id``).
-DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, MESSAGE = (
-    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "message")
+DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, MESSAGE, NOTICE = (
+    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "message", "notice")
 
 EXPECTED = {
     # public pages
@@ -78,6 +78,16 @@ EXPECTED = {
     "messages.read": rule(LOGGED_IN),
     "messages.preferences": rule(LOGGED_IN),
     "message.open": rule({IND_G}, LOGGED_IN - {IND_G}, obj=MESSAGE),
+    # 通知公告: read by the audience of the tj-d01 notice (its staff and the users of
+    # organisations under tj-d01), managed by the staff of the publishing agency only
+    "notices": rule(LOGGED_IN),
+    "notice": rule({IND, IND_G, ORG, ORG_P, AG_RIGHT}, LOGGED_IN - {IND, IND_G, ORG, ORG_P, AG_RIGHT}, obj=NOTICE),
+    "notices.manage": rule(AGENCIES),
+    "notice.new": rule(AGENCIES),
+    "notice.edit": rule({AG_RIGHT}, {AG_OTHER, CITY}, obj=NOTICE),
+    "notice.publish": rule({AG_RIGHT}, {AG_OTHER, CITY}, obj=NOTICE),
+    "notice.withdraw": rule({AG_RIGHT}, {AG_OTHER, CITY}, obj=NOTICE),
+    "notice.reads": rule({AG_RIGHT}, {AG_OTHER, CITY}, obj=NOTICE),
     # individuals
     "portal": rule(INDIVIDUALS),
     "me.profile": rule(INDIVIDUALS),
@@ -172,6 +182,7 @@ def object_id(world, route_name: str):
         LOCKED: lambda: world.locked.id,
         DOCUMENT: lambda: world.a.document.id,
         MESSAGE: lambda: world.a.message.id,
+        NOTICE: lambda: world.notices["right"].id,
         "carrier": lambda: world.a.carrier.id,
     }[obj]()
 

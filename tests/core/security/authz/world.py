@@ -67,6 +67,7 @@ class World:
     city: object
     admins: dict  # kind -> User
     locked: object  # an account locked by failed logins
+    notices: dict = field(default_factory=dict)  # "right" (tj-d01, published), "other" (tj-d02), "draft" (tj-d01)
 
     def user_for(self, role):
         return {
@@ -142,7 +143,7 @@ def build(db, registry) -> World:
     today = dt.date.today()
     batches = {m: review.open_batch(db, m, today.year, today + dt.timedelta(days=30), city) for m in MODULES}
     pending = factories.organisation(db, status="pending", agency_code="tj-d01")
-    return World(
+    world = World(
         a=_side(db, registry, "tj-d01", batches, 1),
         b=_side(db, registry, "tj-d02", batches, 2),
         pending_org=pending, pending_admin=factories.org_admin(db, pending),
@@ -153,6 +154,15 @@ def build(db, registry) -> World:
         locked=factories.user(db, "individual", locked_until=utcnow() + dt.timedelta(minutes=30),
                               failed_logins=5),
     )
+    from kjgl.core.notices.models import Notice
+    for key, staff, status in (("right", world.agency_right, "published"), ("other", world.agency_other, "published"),
+                               ("draft", world.agency_right, "draft")):
+        world.notices[key] = Notice(agency_id=staff.agency_id, title=f"通知{key}", body="正文", status=status,
+                                    target="subtree", created_by_id=staff.id,
+                                    published_at=utcnow() if status == "published" else None)
+        db.add(world.notices[key])
+    db.flush()
+    return world
 
 
 def client(make_app, world: World, role: str):
