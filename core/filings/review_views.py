@@ -294,6 +294,13 @@ def batches(request, filing):
         errors = dict(result.errors)
         if not errors and result.data["deadline"] < dt.date.today():
             errors["deadline"] = "截止日期不能早于今天"
+        if request.POST.get("notice") == "1":  # the notice is checked before anything is opened
+            from ..notices import services as notices
+
+            errors.update({f"notice_{k}": v for k, v in notices.check(
+                {"title": request.POST.get("notice_title", ""), "body": request.POST.get("notice_body", ""),
+                 "target": "module", "target_value": filing.module_key},
+                {filing.module_key: filing.title}, ()).items()})
         if not errors:
             try:
                 batch = review.open_batch(request.dbsession, filing.module_key, result.data["year"],
@@ -305,7 +312,14 @@ def batches(request, filing):
                 record(request.dbsession, request, "batch_open", object_type="review_batch", object_id=batch.id,
                        year=batch.year, deadline=batch.deadline.isoformat(),
                        changes=changes({}, snapshot(batch, ("year", "deadline", "status"))))
-                flash(request, f"已开放{batch.title}填报，截止{batch.deadline:%Y-%m-%d}")
+                if request.POST.get("notice") == "1":  # its notice in the same step
+                    from ..notices import services as notices
+
+                    notices.publish_for_batch(request.dbsession, request.identity, batch, filing.title,
+                                              request.POST.get("notice_title", ""),
+                                              request.POST.get("notice_body", ""), ip=request.remote_addr)
+                flash(request, f"已开放{batch.title}填报，截止{batch.deadline:%Y-%m-%d}"
+                      + ("，并已发布通知公告" if request.POST.get("notice") == "1" else ""))
                 return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
     rows = list(request.dbsession.scalars(select(Batch).where(Batch.module_key == filing.module_key)
                                           .order_by(Batch.year.desc())))

@@ -145,3 +145,16 @@ def managed(db, actor):
     """The notices of the actor's agency (drafts included), newest first."""
     return select(Notice).where(Notice.agency_id == actor.agency_id).order_by(Notice.id.desc())
 
+
+
+def publish_for_batch(db, actor, batch, module_title: str, title: str, body: str, *, ip=None) -> Notice:
+    """A batch opening's notice (开放填报通知), published in the same step to
+    the users of the batch's module in the opener's subtree."""
+    values = {"title": title, "body": body, "target": "module", "target_value": batch.module_key}
+    errors = check(values, {batch.module_key: module_title}, ())
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise NoticeError(message, field="notice_" + field)
+    notice = save(db, actor, values, ip=ip)
+    publish(db, actor, notice, ip=ip)
+    return notice

@@ -103,3 +103,30 @@ def test_a_notice_names_its_missing_fields_and_another_agency_cannot_touch_it(ma
     login(intruder, other.account)
     intruder.get(f"/notices/{notice.id}/edit", status=404)
     assert notices.readable(dbsession, other, notice.id) is None
+
+
+def test_opening_a_batch_publishes_its_notice_in_the_same_step(make_app, dbsession):
+    import datetime as dt
+
+    from kjgl.core.review.models import Batch
+
+    city = factories.user(dbsession, "agency", agency_code="tj")
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    granted = factories.user(dbsession, "individual", organisation=org)
+    dbsession.add(ModuleGrant(user_id=granted.id, module_key="makerspace"))
+    dbsession.flush()
+    app = make_app()
+    login(app, city.account)
+    year = dt.date.today().year + 3
+    form = app.get("/makerspace/batches").forms["batch-form"]
+    form["year"], form["deadline"], form["notice"] = str(year), f"{year}-06-30", True
+    res = form.submit()  # the notice's title and body are missing: nothing is opened
+    assert "请填写标题" in res.text and "请填写正文" in res.text
+    assert dbsession.scalars(select(Batch).where(Batch.year == year)).first() is None
+    form = res.forms["batch-form"]
+    form["notice_title"], form["notice_body"] = f"关于开展{year}年度众创空间绩效评估的通知", "请于6月30日前完成填报。"
+    flashed = form.submit(status=303).follow().html.select_one(".flash").text
+    assert "并已发布通知公告" in flashed
+    reader = make_app()
+    login(reader, granted.account)
+    assert titles(reader) == [f"关于开展{year}年度众创空间绩效评估的通知"]
