@@ -6,12 +6,38 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from .. import validators
+from ..attachments import services as attachments
+from ..attachments.owners import Refusal
+from ..attachments.services import Slot
 from ..layout import flash
 from ..pagination import paginate
 from . import services
 from .models import STATUSES, TARGETS, Notice
 
 T = "kjgl.core:templates/notices/"
+OWNER_TYPE = "notice"
+SLOT = Slot("files", "附件", accepts=("pdf", "jpg", "png", "docx", "xlsx"), required=False, multiple=True)
+
+
+def may_view_files(request, owner_id: int) -> bool:
+    """A notice's files: for its audience once published, and for its publisher's staff."""
+    user = request.identity
+    notice = request.dbsession.get(Notice, owner_id)
+    if notice is None or user is None:
+        return False
+    if user.kind == "agency" and notice.agency_id == user.agency_id:
+        return True
+    return services.readable(request.dbsession, user, owner_id) is not None
+
+
+def may_change_files(request, owner_id: int):
+    notice = request.dbsession.get(Notice, owner_id)
+    user = request.identity
+    if notice is None or user is None or user.kind != "agency" or notice.agency_id != user.agency_id:
+        return Refusal(403, "您没有修改此附件的权限。")
+    if notice.status != "draft":
+        return Refusal(409, "已发布或已撤回的通知不能修改附件")
+    return None
 
 
 def _own(request) -> Notice:
@@ -40,7 +66,8 @@ def notice_detail(request):
     if notice is None:
         raise HTTPNotFound()
     services.mark_read(request.dbsession, request.identity, notice)
-    return {"page_title": notice.title, "notice": notice}
+    return {"page_title": notice.title, "notice": notice, "slot": SLOT,
+            "files": attachments.files_for(request.dbsession, OWNER_TYPE, notice.id).get(SLOT.name, [])}
 
 
 @view_config(route_name="notices.manage", renderer=T + "manage.pt", permission="core:notice:manage")
@@ -65,6 +92,10 @@ def _form(request, notice):
             except services.NoticeError as exc:
                 errors["form"] = exc.message
             else:
+                _, upload_errors = attachments.save_uploads(request, OWNER_TYPE, saved.id, (SLOT,))
+                if upload_errors:  # the draft is kept; the page says which file was refused
+                    flash(request, "；".join(upload_errors.values()))
+                    return HTTPSeeOther(request.route_url("notice.edit", id=saved.id))
                 if request.POST.get("action") == "publish":
                     services.publish(request.dbsession, request.identity, saved, ip=request.remote_addr)
                     flash(request, f"已发布通知“{saved.title}”")
@@ -72,7 +103,9 @@ def _form(request, notice):
                     flash(request, f"已保存草稿“{saved.title}”")
                 return HTTPSeeOther(request.route_url("notices.manage"))
         request.response.status = 400
+    files = attachments.files_for(request.dbsession, OWNER_TYPE, notice.id) if notice is not None else {}
     return {"page_title": "编辑通知" if notice is not None else "新建通知", "notice": notice, "values": values,
+            "slot": SLOT, "files": files.get(SLOT.name, []),
             "errors": errors, "targets": TARGETS, "modules": modules, "org_types": org_types}
 
 
@@ -122,6 +155,7 @@ def includeme(config):
     from ..security import kind_is
 
     config.add_permission_rule("core:notice:manage", kind_is("agency"))
+    config.add_attachment_owner(OWNER_TYPE, may_view_files, may_change_files)
     config.add_route("notices", "/notices")
     config.add_route("notices.manage", "/notices/manage")
     config.add_route("notice.new", "/notices/new")

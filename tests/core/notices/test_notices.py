@@ -130,3 +130,31 @@ def test_opening_a_batch_publishes_its_notice_in_the_same_step(make_app, dbsessi
     reader = make_app()
     login(reader, granted.account)
     assert titles(reader) == [f"关于开展{year}年度众创空间绩效评估的通知"]
+
+
+def test_attachments_reach_the_audience_only(make_app, dbsession):
+    from kjgl.core.testing import valid_pdf
+
+    heping = factories.organisation(dbsession, agency_code="tj-d01")
+    hedong = factories.organisation(dbsession, agency_code="tj-d02")
+    reader = factories.user(dbsession, "individual", organisation=heping)
+    outsider = factories.user(dbsession, "individual", organisation=hedong)
+    district = factories.user(dbsession, "agency", agency_code="tj-d01")
+    dbsession.flush()
+    app = make_app()
+    login(app, district.account)
+    form = app.get("/notices/new").forms["notice-form"]
+    form["title"], form["body"], form["target"] = "附件通知", "见附件", "subtree"
+    fields = [(k, v) for k, v in form.submit_fields() if k not in ("files", "action")] + [("action", "publish")]
+    app.post("/notices/new", fields, upload_files=[("files", "申报指南.pdf", valid_pdf())], status=303)
+    notice = dbsession.scalars(select(Notice).where(Notice.title == "附件通知")).one()
+    assert notice.status == "published"
+
+    mine = make_app()
+    login(mine, reader.account)
+    link = mine.get(f"/notices/{notice.id}").html.select_one("ul.files a")
+    assert link.text == "申报指南.pdf"
+    assert mine.get(link["href"]).body.startswith(b"%PDF")
+    other = make_app()
+    login(other, outsider.account)
+    other.get(link["href"], status=404)
