@@ -25,6 +25,8 @@ CORE_FEATURES = (
     ".grants",
     ".portal",
     ".admin",
+    ".notifications",
+    ".notices",
     ".headers",
     ".malformed",
     ".dberrors",

@@ -269,6 +269,41 @@ def cmd_accounts_dormant(args) -> int:
     return 0
 
 
+def cmd_reminders(args) -> int:
+    """Deadline and waiting reminders (站内消息 and e-mail), idempotent: run daily."""
+    import datetime as dt
+
+    import transaction
+
+    from . import models  # noqa: F401  (maps every core table)
+    from .audit.services import record
+    from .db import get_tm_session, utcnow
+    from .messaging import bind, build_senders
+    from .notifications import reminders
+    from .review import collect_chains
+
+    settings, pm, engine, session_factory = _context(args.ini)
+    try:
+        days, wait = reminders.deadline_days(settings), reminders.wait_days(settings)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    tm = transaction.TransactionManager(explicit=True)
+    session = get_tm_session(session_factory, tm)
+    bind(session, build_senders(settings)[1], tm)  # mail leaves only if the transaction commits
+    try:
+        with tm:
+            sent = reminders.send(session, collect_chains(pm), today=today, now=utcnow(), days=days, wait=wait)
+            record(session, None, "reminders_sent", account="kjgl-cli", filers=sent.filers,
+                   reviewers=sent.reviewers, today=today.isoformat())
+    finally:
+        session.close()
+        engine.dispose()
+    print(f"已发送截止提醒 {sent.filers} 条，待审核提醒 {sent.reviewers} 条 (reminders sent)")
+    return 0
+
+
 def cmd_accounts_reset_totp(args) -> int:
     """The way back in when every security admin has lost their authenticator:
     run on the server, so it needs shell access, not a web login."""
@@ -412,6 +447,11 @@ def build_parser() -> argparse.ArgumentParser:
     acr.add_argument("ini")
     acr.add_argument("account")
     acr.set_defaults(func=cmd_accounts_reset_totp)
+    rem = sub.add_parser("reminders", help="deadline and waiting reminders (idempotent; run daily from cron)")
+    rem.add_argument("ini")
+    rem.add_argument("--today", help="the day to remind for, YYYY-MM-DD (default: today)")
+    rem.set_defaults(func=cmd_reminders)
+
     storage = sub.add_parser("storage", help="the storage directory of uploads and generated documents") \
         .add_subparsers(dest="storage_command", required=True)
     ss = storage.add_parser("sweep", help="remove .part files, unreferenced files and expired generated documents")

@@ -86,8 +86,11 @@ def includeme(config):
     def dbsession(request):
         factory = request.registry["dbsession_factory"]
         override = request.environ.get("kjgl.dbsession")
-        if override is not None:  # tests share their session through extra_environ
-            return override
-        return get_tm_session(factory, request.tm, request=request)
+        # tests share their session through extra_environ
+        session = override if override is not None else get_tm_session(factory, request.tm, request=request)
+        from .messaging import bind
+
+        bind(session, request.registry.get("kjgl.mail"), request.tm)  # mail joins the request's transaction
+        return session
 
     config.add_request_method(dbsession, reify=True)

@@ -94,8 +94,9 @@ class _Loader:
     def review(self, org: Organisation, reviewer: User, opinion: str) -> None:
         if org.reviews:
             return
-        self.session.add(OrganisationReview(organisation=org, reviewer_id=reviewer.id, decision="approve",
-                                            opinion=opinion))
+        review = OrganisationReview(organisation=org, reviewer_id=reviewer.id, decision="approve", opinion=opinion)
+        self.session.add(review)
+        org.reviewed_at = org.reviewed_at or utcnow()  # the status page says when it was approved
         self.created += 1
 
     def grant(self, user: User, module_key: str, granted_by: User) -> None:

@@ -38,6 +38,21 @@ class Field:
     show_when: str = ""
     secret: bool = False  # never echoed back into a re-rendered form
     readonly: bool = False  # shown but filled by the system (e.g. from the organisation)
+    # decimal places a decimal is shown with everywhere (page, Word, Excel): amounts 2 → 520.00
+    places: int | None = None
+    # the browser's autofill hint; a password field defaults to new-password
+    autocomplete: str = ""
+
+    def shown(self, value) -> str:
+        """A value as people read it: a decimal with its ``places``."""
+        if value is None or value == "":
+            return ""
+        if self.kind == "decimal" and self.places is not None:
+            try:
+                return f"{decimal.Decimal(str(value)):.{self.places}f}"
+            except decimal.InvalidOperation:
+                return str(value)
+        return str(value)
 
     def applies(self, data: Mapping[str, Any]) -> bool:
         if self.show_when:
@@ -161,3 +176,30 @@ def form_values(schema: Schema, raw: Mapping[str, Any]) -> dict[str, str]:
         f.name: ("" if f.secret else str(raw.get(f.name, "") or ""))
         for f in schema.fields
     }
+
+
+def error_items(errors: Mapping[str, str], *sources) -> list[tuple[str, str, str]]:
+    """The error summary at the top of a form: (anchor, field title, message)
+    for every error, so each item names its field and jumps to it (two
+    fields with the same message stay told apart). ``sources`` give the
+    titles: a :class:`Schema`, a filing type (its fields and attachment
+    slots) or a plain ``{name: title}``. An error of the whole form
+    (``form``) is shown on its own and is not an item."""
+    titles: dict[str, str] = {}
+    for source in sources:
+        if source is None:
+            continue
+        if isinstance(source, Mapping):
+            titles.update(source)
+            continue
+        for f in getattr(source, "fields", ()):
+            titles.setdefault(f.name, f.label)
+        for slot in getattr(source, "all_slots", ()):
+            titles.setdefault(slot.name, slot.title)
+    items = []
+    for name, message in errors.items():
+        if name == "form" or not message:
+            continue
+        title = titles.get(name, "")
+        items.append((f"field-{name}", title, message))
+    return items

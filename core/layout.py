@@ -9,6 +9,7 @@ from pyramid.interfaces import IRoutesMapper
 from pyramid.renderers import get_renderer
 
 from .audit import localtime
+from .forms import error_items
 from .hookspecs import MenuItem
 
 CORE_MENU = (
@@ -26,6 +27,8 @@ CORE_MENU = (
     MenuItem("长期未使用账号", "admin.dormant", "core:security:manage", 16),
     MenuItem("我的导出文件", "documents.mine", "core:account:self", 93),
     MenuItem("个人数据与注销", "me.data", "core:account:self", 94),
+    MenuItem("通知公告", "notices", "core:account:self", 5),
+    MenuItem("通知公告管理", "notices.manage", "core:notice:manage", 85),
     MenuItem("短信与邮件（开发）", "dev.outbox", "core:dev:outbox", 90),
     MenuItem("修改密码", "account.password", "core:account:password", 95),
     MenuItem("登录会话", "account.sessions", "core:account:self", 96),
@@ -88,6 +91,18 @@ def add_globals(event):
     event["flashes"] = request.session.pop_flash() if request.session else []
     event["csrf_token"] = request.session.get_csrf_token()
     event["local_time"] = localtime.show_minutes  # stored UTC → Beijing time for pages
+    event["unread_messages"] = unread_messages(request)
+    event["error_items"] = error_items
+    event.setdefault("marks", {})  # a reviewer's field marks on a returned record (filings/marks.py)
+
+
+def unread_messages(request) -> int:
+    """The bell's count in the header (0 for a visitor)."""
+    if request.identity is None or not request.has_permission("core:account:self"):
+        return 0
+    from .notifications.services import unread_count
+
+    return unread_count(request.dbsession, request.identity.id)
 
 
 def _json_dumps(value) -> str:
@@ -98,6 +113,18 @@ def flash(request, message: str):
     request.session.flash(message)
 
 
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every site whatever the page says."""
+    from pyramid.path import AssetResolver
+    from pyramid.response import FileResponse
+
+    path = AssetResolver().resolve("kjgl.core:static/favicon.ico").abspath()
+    response = FileResponse(path, request=request, content_type="image/x-icon", cache_max_age=86400)
+    return response
+
+
 def includeme(config):
     config.registry["kjgl.menu"] = declared_menu(config.registry["kjgl.pm"])
     config.add_subscriber(add_globals, BeforeRender)
+    config.add_route("favicon", "/favicon.ico")
+    config.add_view(favicon, route_name="favicon", permission="core:public")

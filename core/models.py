@@ -7,10 +7,14 @@ from .attachments import models as _attachments  # noqa: F401
 from .audit import models as _audit  # noqa: F401
 from .db import Base
 from .documents import models as _documents  # noqa: F401
+from .filings import marks as _marks  # noqa: F401
 from .filings import versions as _versions  # noqa: F401
 from .grants import models as _grants  # noqa: F401
 from .messaging import models as _messaging  # noqa: F401
+from .notices import models as _notices  # noqa: F401
+from .notifications import models as _notifications  # noqa: F401
 from .organisations import models as _organisations  # noqa: F401
+from .review import assignment as _assignment  # noqa: F401
 from .review import models as _review  # noqa: F401
 
 

@@ -58,7 +58,8 @@ def security_question_fields() -> tuple[Field, ...]:
     fields = []
     for n, (q_label, a_label) in enumerate(zip(QUESTION_LABELS, ANSWER_LABELS), start=1):
         fields.append(Field(f"security_q{n}", q_label, kind="select", choices=validators.SECURITY_QUESTIONS))
-        fields.append(Field(f"security_a{n}", a_label, max_length=50, secret=True, placeholder="请填写答案"))
+        # the answers are not secret to the person typing them: a failed submit keeps them
+        fields.append(Field(f"security_a{n}", a_label, max_length=50, placeholder="请填写答案"))
     return tuple(fields)
 
 

@@ -4,8 +4,8 @@ from ..forms import Field, Schema
 from .. import validators
 
 LOGIN = Schema(
-    Field("account", "账号", max_length=30),
-    Field("password", "密码", kind="password", max_length=64, secret=True),
+    Field("account", "账号", max_length=30, autocomplete="username"),
+    Field("password", "密码", kind="password", max_length=64, secret=True, autocomplete="current-password"),
     Field("captcha", "验证码", max_length=8, required=False, secret=True),
 )
 
@@ -24,7 +24,7 @@ CONFIRM_FIELD = Field("password_confirm", "确认密码", kind="password", max_l
                       placeholder="请输入确认密码")
 
 CHANGE_PASSWORD = Schema(
-    Field("old_password", "原密码", kind="password", max_length=64, secret=True),
+    Field("old_password", "原密码", kind="password", max_length=64, secret=True, autocomplete="current-password"),
     PASSWORD_FIELD,
     CONFIRM_FIELD,
     checks=(_confirm,),

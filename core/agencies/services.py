@@ -65,8 +65,19 @@ def province_bureau(dbsession, province: str | None) -> Agency | None:
                              .order_by(Agency.id)).first()
 
 
-def districts(dbsession) -> list[Agency]:
-    return list(dbsession.scalars(select(Agency).where(Agency.level == "district").order_by(Agency.path, Agency.sort)))
+
+def districts(dbsession, within: Agency | None = None) -> list[Agency]:
+    """District-level agencies (in ``within``'s subtree) in their official
+    order: by their city's place in the tree, then their own. (Ordering by
+    the path string put /1/10/ before /1/2/: 滨海新区 before 河东区.)"""
+    from sqlalchemy.orm import aliased, contains_eager
+
+    city = aliased(Agency)
+    stmt = (select(Agency).join(city, Agency.parent).options(contains_eager(Agency.parent, alias=city))
+            .where(Agency.level == "district").order_by(city.sort, city.id, Agency.sort, Agency.id))
+    if within is not None:
+        stmt = stmt.where(Agency.path.startswith(within.path))
+    return list(dbsession.scalars(stmt))
 
 
 def by_code(dbsession, code: str) -> Agency | None:

@@ -12,8 +12,9 @@ from ..db import utcnow
 from ..documents import services as documents
 from ..documents.services import XLSX
 from ..exports.xlsx_builder import Column, write_rows
-from . import REGISTRY_KEY, services
+from . import services
 from .localtime import to_local
+from .readable import Reader
 from .views import audit_log, filters_of
 
 COLUMNS = (
@@ -29,19 +30,34 @@ COLUMNS = (
 )
 
 
+CHUNK = 500
+
+
 def _rows(request, stmt, object_types):
-    events = request.registry[REGISTRY_KEY]
-    for row in request.dbsession.scalars(stmt.execution_options(yield_per=500)):
+    """The rows as the page shows them (the same Reader), 500 at a time: the
+    names of the objects of each chunk are read in one query per kind."""
+    chunk: list = []
+    for row in request.dbsession.scalars(stmt.execution_options(yield_per=CHUNK)):
+        chunk.append(row)
+        if len(chunk) == CHUNK:
+            yield from _shown(request, chunk, object_types)
+            chunk = []
+    yield from _shown(request, chunk, object_types)
+
+
+def _shown(request, rows, object_types):
+    reader = Reader(request.dbsession, request.registry, rows)
+    for row in rows:
         yield {
             "at": to_local(row.at),
             "account": row.account or "",
             "role": KINDS.get(row.role, row.role) if row.role else "",
             "ip": row.ip or "",
-            "event": events.get(row.event, row.event),
+            "event": reader.event_title(row),
             "object_type": object_types.get(row.object_type, row.object_type) if row.object_type else "",
             "object_id": row.object_id or "",
             "result": "成功" if row.success else "失败",
-            "detail": "；".join(f"{title}：{text}" for title, text in services.detail_items(row)),
+            "detail": reader.text(row),
         }
 
 

@@ -76,6 +76,13 @@ EVENTS = {
     "user_reenable": "重新启用账号",
     "personal_data_export": "下载本人个人信息",
     "account_close": "注销账号",
+    "notification_preferences": "修改消息提醒设置",
+    "reminders_sent": "发送截止与待审核提醒",
+    "review_assign": "分派审核人员",
+    "notice_save": "保存通知公告草稿",
+    "notice_publish": "发布通知公告",
+    "notice_withdraw": "撤回通知公告",
+    "review_recuse": "声明回避（利益冲突）",
 }
 
 
@@ -165,12 +172,13 @@ OBJECT_TYPES = {
     "agency": "主管部门",
     "grant": "模块授权",
     "review_batch": "填报批次",
+    "notice": "通知公告",
 }
 DETAIL_TITLES = {
     "account": "账号",
     "reason": "原因",
     "second_factor": "双因素认证",
-    "sha256": "SHA-256",
+    "sha256": "文件校验值（SHA-256）",
     "expected_sha256": "记录的SHA-256",
     "kind": "文档类型",
     "number": "版本号",
@@ -233,23 +241,12 @@ def add_field_titles(object_type: str, titles: dict[str, str]) -> None:
 
 
 def detail_items(row: AuditEvent) -> list[tuple[str, str]]:
-    """The detail JSON as (title, text) pairs for display."""
-    titles = {**FIELD_TITLES, **OBJECT_FIELD_TITLES.get(row.object_type or "", {})}
-    try:
-        detail = json.loads(row.detail or "{}")
-    except ValueError:
-        return [("详情", row.detail)]
-    if not isinstance(detail, dict):
-        return [("详情", str(detail))]
-    items = []
-    for key, value in detail.items():
-        if isinstance(value, dict):  # changes {field: [old, new]} or export filters {name: value}
-            value = "，".join(f"{titles.get(k, k)} {v[0] or '空'} → {v[1] or '空'}"
-                             if isinstance(v, list) and len(v) == 2 else f"{k}={v}" for k, v in value.items())
-        elif isinstance(value, (list, tuple)):
-            value = "、".join(titles.get(v, str(v)) if key == "fields" else str(v) for v in value)
-        items.append((DETAIL_TITLES.get(key, key), "" if value is None else str(value)))
-    return items
+    """The detail JSON as (title, text) pairs, read by :class:`readable.Reader`
+    without a deployment's titles (the log page and export use a Reader
+    made with them)."""
+    from .readable import Reader
+
+    return Reader(None, {}).details(row)
 
 
 def search(*, date_from=None, date_to=None, account=None, event=None, object_type=None,

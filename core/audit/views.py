@@ -8,6 +8,7 @@ from ..forms import form_values
 from ..pagination import paginate
 from . import REGISTRY_KEY, services
 from .localtime import show as show_time
+from .readable import Reader
 from .schemas import RESULTS, filter_schema
 
 PAGE_SIZE = 20
@@ -44,5 +45,5 @@ def audit_log(request):
         "results": RESULTS,
         "kinds": KINDS,
         "show_time": show_time,
-        "detail_items": services.detail_items,
+        "reader": Reader(request.dbsession, request.registry, page.items if page is not None else ()),
     }

@@ -46,6 +46,7 @@ class Column:
     header: str  # Chinese header, with the unit: 场地总面积（m²）
     kind: str = "text"  # text int decimal date datetime
     width: float | None = None  # in characters; None: from the header and kind
+    places: int | None = None  # a decimal column's fixed decimal places (万元: 2 → 0.00)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -78,7 +79,7 @@ def write_rows(stream_or_path: str | BinaryIO, columns: Sequence[Column], rows: 
         sheet = workbook.add_worksheet(sheet_name(sheet_title))
         formats = _Formats(workbook)
         for c, column in enumerate(columns):
-            sheet.set_column(c, c, column.display_width, formats.column(column.kind))
+            sheet.set_column(c, c, column.display_width, formats.column(column.kind, column.places))
         sheet.set_row(0, 30)
         for c, column in enumerate(columns):
             sheet.write_string(0, c, column.header, formats.header)
@@ -87,7 +88,7 @@ def write_rows(stream_or_path: str | BinaryIO, columns: Sequence[Column], rows: 
         for count, row in enumerate(rows, 1):
             values = [row.get(column.key) for column in columns] if isinstance(row, Mapping) else row
             for c, (column, value) in enumerate(zip(columns, values)):
-                _write_cell(sheet, count, c, column.kind, value, formats)
+                _write_cell(sheet, count, c, column.kind, value, formats, column.places)
         if columns:
             sheet.autofilter(0, 0, count, len(columns) - 1)
     finally:
@@ -116,14 +117,22 @@ class _Formats:
             "datetime": workbook.add_format({**body, "num_format": "yyyy-mm-dd hh:mm"}),
         }
 
-    def column(self, kind: str):
+        self._workbook, self._body, self._places = workbook, body, {}
+
+    def column(self, kind: str, places: int | None = None):
+        if kind == "decimal" and places is not None:
+            if places not in self._places:
+                self._places[places] = self._workbook.add_format(
+                    {**self._body, "num_format": "0." + "0" * places if places else "0"})
+            return self._places[places]
         return self.by_kind[kind]
 
 
-def _write_cell(sheet, row: int, col: int, kind: str, value: Any, formats: _Formats) -> None:
+def _write_cell(sheet, row: int, col: int, kind: str, value: Any, formats: _Formats,
+                places: int | None = None) -> None:
     if value is None or value == "":
         return  # a blank cell: nothing to write
-    fmt = formats.by_kind[kind]
+    fmt = formats.column(kind, places)
     if kind in ("int", "decimal"):
         number = _number(value)
         if number is not None:
@@ -201,7 +210,7 @@ def field_header(f: Field) -> str:
 
 
 def field_column(f: Field) -> Column:
-    return Column(f.name, field_header(f), FIELD_KINDS.get(f.kind, "text"))
+    return Column(f.name, field_header(f), FIELD_KINDS.get(f.kind, "text"), places=f.places)
 
 
 def filing_columns(filing, exclude: Iterable[str] = ()) -> list[Column]:
@@ -233,8 +242,9 @@ TRAILING_COLUMNS = (STATE, GRADE, SCORE, SUBMITTED_AT, OPINIONS)
 
 def submission_columns(filing) -> list[Column]:
     """序号, 年度, 单位名称, 所在区, every field of ``filing`` (its own 所在区
-    field is the 所在区 column), then 状态, 评价等级, 评分, 提交时间, 审批意见."""
-    return [*LEADING_COLUMNS, *filing_columns(filing, exclude=(filing.district_field,)), *TRAILING_COLUMNS]
+    field is the 所在区 column, its organisation-name field the 单位名称 column), then 状态, 评价等级, 评分, 提交时间, 审批意见."""
+    skip = (filing.district_field, getattr(filing, "organisation_field", ""))
+    return [*LEADING_COLUMNS, *filing_columns(filing, exclude=skip), *TRAILING_COLUMNS]
 
 
 def submission_row(serial: int, submission, data: Mapping[str, Any], filing, *,

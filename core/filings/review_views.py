@@ -7,11 +7,11 @@ import datetime as dt
 from decimal import Decimal
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import masking
-from ..agencies.models import Agency
+from ..agencies import services as agency_services
 from ..attachments import services as attachments
 from ..audit.services import changes, record, snapshot
 from ..crypto import defer_sealed
@@ -21,10 +21,12 @@ from ..layout import flash
 from ..organisations.models import Organisation
 from ..pagination import paginate
 from ..reveal import reveal
+from ..review import assignment
 from ..review import services as review
+from ..review.assignment import Assignment
 from ..review.models import STATES, Batch, Submission
 from ..search import contains
-from . import services
+from . import marks, services
 from .access import reviewer_record
 from .exporting import personal_fields, word_response, xlsx_response
 from .views import _bind
@@ -55,7 +57,10 @@ def filtered(request, filing):
         filters[extra.name] = value
         if value:
             stmt = extra.apply(stmt, value)
-    return stmt.order_by(Submission.submitted_at.desc(), Submission.id.desc()), filters
+    # 分派给我的 first
+    mine = select(Assignment.submission_id).where(Assignment.user_id == user.id)
+    first = case((Submission.id.in_(mine), 0), else_=1)
+    return stmt.order_by(first, Submission.submitted_at.desc(), Submission.id.desc()), filters
 
 
 def list_filter_choices(request, filing) -> list:
@@ -68,12 +73,14 @@ def list_filter_choices(request, filing) -> list:
 def _districts(request):
     """The district filter's choices: the districts of the reviewer's subtree
     that the filing's records can reach (a national reviewer sees this
-    province's districts, not every province's)."""
+    province's districts, not every province's), in official order, grouped
+    by city/province where the subtree holds several."""
+    from itertools import groupby
+
     user, root = request.identity, request.records_root
     base = root if root is not None and user.agency.contains(root) else user.agency
-    return list(request.dbsession.scalars(
-        select(Agency).where(Agency.level == "district", Agency.path.startswith(base.path))
-        .order_by(Agency.path)))
+    found = agency_services.districts(request.dbsession, within=base)
+    return [(parent, list(items)) for parent, items in groupby(found, key=lambda a: a.parent)]
 
 
 # what a row of the list shows, loaded with the rows (not the organisation's sealed numbers)
@@ -94,6 +101,8 @@ def review_list(request, filing):
         "chain": chain, "may_export_full": request.has_permission(f"{filing.module_key}:export:full"),
         "list_filters": list_filter_choices(request, filing),
         "graded": any(step.grades for step in chain.steps),
+        "assignees": assignment.assignees(request.dbsession, [s.id for s in page.items]),
+        "colleagues": assignment.colleagues(request.dbsession, request.identity.agency_id),
     }
 
 
@@ -144,6 +153,10 @@ def _detail(request, filing, sub, errors=None, values=None, message=""):
         "can_decide": review.can_decide(request.dbsession, chain, sub, request.identity),
         "errors": errors or {}, "values": values or {}, "message": message, "editable": False,
         "mask_field": masking.field_value,
+        "mark_titles": marks.titles(filing),
+        "recused": bool(assignment.recused(request.dbsession, [sub.id], request.identity.id)),
+        "assignee": assignment.assignees(request.dbsession, [sub.id]).get(sub.id), "marked": marks.posted(filing, request.POST)[0],
+        "since_return": marks.changes_since_return(request.dbsession, filing, sub) if sub.state == "submitted" else None,
         **reveal(request, f"{filing.module_key}.review.detail", id=sub.id, object_type=filing.owner_type,
                  object_id=sub.id, fields=personal_fields(filing), note="手机号码等个人信息"),
         **(_tabbed_detail(request, filing, sub) if filing.tabs else {}),
@@ -172,27 +185,110 @@ def review_decide(request, filing):
     chain = services.chain_for(request, filing)
     result = DECISION.validate(request.POST)
     values = {k: v for k, v in request.POST.items() if isinstance(v, str)}
-    if result.errors:
-        return _detail(request, filing, sub, result.errors, values, "请修改标红的内容")
+    errors = dict(result.errors)
+    if errors and result.data.get("decision") == "approve" and sub.state == "submitted":
+        # a grading step's problems are all reported with the form's, not on the next try
+        step = chain.step(sub.step)
+        if step.grades:
+            for name, text in review.grading_problems(step, result.data.get("grade"),
+                                                       result.data.get("score")).items():
+                errors.setdefault(name, text)
+    marked, mark_errors = marks.posted(filing, request.POST)
+    errors.update(mark_errors)
+    if errors:
+        return _detail(request, filing, sub, errors, values, "请修改标红的内容")
     data = result.data
     before = snapshot(sub, DECIDED)
+    decided_step = chain.step(sub.step).title  # the step decided, as the audit log shows it
     try:
-        review.decide(request.dbsession, chain, sub, request.identity, decision=data["decision"],
+        event = review.decide(request.dbsession, chain, sub, request.identity, decision=data["decision"],
                       opinion=data["opinion"] or "", expected_version=data["version"],
                       grade=data["grade"], score=data["score"])
     except review.AlreadyDecided as exc:
         return refusal(request, exc.message)
     except review.InvalidDecision as exc:
-        if exc.field:
-            return _detail(request, filing, sub, {exc.field: exc.message}, values, exc.message)
+        if exc.errors:
+            return _detail(request, filing, sub, exc.errors, values, exc.message)
         return refusal(request, exc.message, 403)
     record(request.dbsession, request, "filing_review", object_type=filing.owner_type, object_id=sub.id,
-           decision=data["decision"], step=sub.step, state=sub.state, grade=data["grade"],
+           decision=data["decision"], step=decided_step, state=sub.state, grade=data["grade"],
            score=str(data["score"]) if data["score"] is not None else None,
-           changes=changes(before, snapshot(sub, DECIDED), limit=services.AUDIT_TEXT_LIMIT))
-    flash(request, {"approve": "已审核通过", "return": "已退回申报单位"}[data["decision"]] +
-          (f"，评价等级：{sub.grade}" if sub.grade else ""))
+           changes=changes(before, snapshot(sub, DECIDED), limit=services.AUDIT_TEXT_LIMIT),
+           **({"marked": [marks.titles(filing)[k] for k in marked]} if marked and sub.state == "returned" else {}))
+    if marked and sub.state == "returned":
+        marks.keep(request.dbsession, filing, sub, event, marked)
+    flash(request, decided_message(request.dbsession, chain, sub))
     return HTTPSeeOther(request.route_url(f"{filing.module_key}.review"))
+
+
+def review_bulk(request, filing):
+    """批量审核: the ticked records of the list, approved or returned with one opinion."""
+    from . import bulk
+    from .tabbed import Context
+
+    chain = services.chain_for(request, filing)
+    back = request.route_url(f"{filing.module_key}.review", _query={
+        k: v for k, v in request.POST.items() if k in ("year", "state", "name", "district") and v})
+    ticked = bulk.parse_ticked(request.POST.getall("ids"))
+    if request.POST.get("action") == "assign":
+        return _assign(request, filing, chain, ticked, back)
+    try:
+        report = bulk.decide_many(Context.of(request), filing, chain, ticked,
+                                  decision=request.POST.get("decision", ""), opinion=request.POST.get("opinion", ""))
+    except review.InvalidDecision as exc:
+        flash(request, f"批量审核未执行：{exc.message}")
+        return HTTPSeeOther(back)
+    flash(request, report.message(request.POST.get("decision")))
+    return HTTPSeeOther(back)
+
+
+def _assign(request, filing, chain, ticked, back):
+    """分派: the ticked records of the reviewer's step to one colleague."""
+    db = request.dbsession
+    subs = list(db.scalars(review.reviewer_scope(select(Submission).where(
+        Submission.id.in_(list(ticked)), Submission.module_key == filing.module_key), request.identity)))
+    if not subs:
+        flash(request, "分派未执行：请先勾选要分派的记录")
+        return HTTPSeeOther(back)
+    raw = request.POST.get("assignee", "")
+    try:
+        done, skipped = assignment.assign(db, chain, subs, request.identity, int(raw) if raw.isdigit() else 0,
+                                          ip=request.remote_addr)
+    except assignment.AssignmentError as exc:
+        flash(request, f"分派未执行：{exc.message}")
+        return HTTPSeeOther(back)
+    text = f"已分派{len(done)}条记录"
+    if skipped:
+        text += "；未分派：" + "、".join(f"“{s.title}”（{why}）" for s, why in skipped)
+    flash(request, text)
+    return HTTPSeeOther(back)
+
+
+def review_recuse(request, filing):
+    """回避: the reviewer declares a conflict of interest and steps away from the record."""
+    sub = reviewer_record(request, filing)
+    try:
+        assignment.declare_conflict(request.dbsession, sub, request.identity, request.POST.get("reason", ""),
+                                    ip=request.remote_addr)
+    except assignment.AssignmentError as exc:
+        return _detail(request, filing, sub, {"reason": exc.message}, {"reason": request.POST.get("reason", "")},
+                       exc.message)
+    flash(request, f"已对“{sub.title}”声明回避，您将不再审核该记录")
+    return HTTPSeeOther(request.route_url(f"{filing.module_key}.review"))
+
+
+def decided_message(db, chain, sub) -> str:
+    """Where the record went: to the next step's agency, back to the
+    applicant, or to the end of its review."""
+    if sub.state == "returned":
+        return "已退回申报单位修改，申报单位已收到站内消息"
+    if sub.state == "submitted":
+        agency = review.step_agency(db, sub, chain, sub.step)
+        where = agency.name if agency is not None else "下一审核单位"
+        return f"已审核通过，记录已转至{where}（{chain.step(sub.step).title}），当前状态：审核中"
+    if sub.grade:
+        return f"评价完成，审核流程已结束，评价等级：{sub.grade}"
+    return "已审核通过，审核流程已结束"
 
 
 def review_word(request, filing):
@@ -235,6 +331,13 @@ def batches(request, filing):
         errors = dict(result.errors)
         if not errors and result.data["deadline"] < dt.date.today():
             errors["deadline"] = "截止日期不能早于今天"
+        if request.POST.get("notice") == "1":  # the notice is checked before anything is opened
+            from ..notices import services as notices
+
+            errors.update({f"notice_{k}": v for k, v in notices.check(
+                {"title": request.POST.get("notice_title", ""), "body": request.POST.get("notice_body", ""),
+                 "target": "module", "target_value": filing.module_key},
+                {filing.module_key: filing.title}, ()).items()})
         if not errors:
             try:
                 batch = review.open_batch(request.dbsession, filing.module_key, result.data["year"],
@@ -246,7 +349,14 @@ def batches(request, filing):
                 record(request.dbsession, request, "batch_open", object_type="review_batch", object_id=batch.id,
                        year=batch.year, deadline=batch.deadline.isoformat(),
                        changes=changes({}, snapshot(batch, ("year", "deadline", "status"))))
-                flash(request, f"已开放{batch.title}填报，截止{batch.deadline:%Y-%m-%d}")
+                if request.POST.get("notice") == "1":  # its notice in the same step
+                    from ..notices import services as notices
+
+                    notices.publish_for_batch(request.dbsession, request.identity, batch, filing.title,
+                                              request.POST.get("notice_title", ""),
+                                              request.POST.get("notice_body", ""), ip=request.remote_addr)
+                flash(request, f"已开放{batch.title}填报，截止{batch.deadline:%Y-%m-%d}"
+                      + ("，并已发布通知公告" if request.POST.get("notice") == "1" else ""))
                 return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
     rows = list(request.dbsession.scalars(select(Batch).where(Batch.module_key == filing.module_key)
                                           .order_by(Batch.year.desc())))
@@ -296,6 +406,9 @@ def register(config, filing, prefix: str):
         (f"{k}.review.detail", f"{prefix}/review/{{id:\\d{{1,9}}}}", review_detail, T + "review_detail.pt",
          "GET", decide),
         (f"{k}.review.decide", f"{prefix}/review/{{id:\\d{{1,9}}}}/decide", review_decide, T + "review_detail.pt",
+         "POST", decide),
+        (f"{k}.review.bulk", f"{prefix}/review/bulk", review_bulk, None, "POST", decide),
+        (f"{k}.review.recuse", f"{prefix}/review/{{id:\\d{{1,9}}}}/recuse", review_recuse, T + "review_detail.pt",
          "POST", decide),
         (f"{k}.batches", f"{prefix}/batches", batches, T + "batches.pt", ("GET", "POST"), manage),
         (f"{k}.batch.reopen", f"{prefix}/batches/{{id:\\d{{1,9}}}}/reopen", batch_reopen, T + "batch_reopen.pt",

@@ -45,7 +45,7 @@ def decimal_places(label: str, places: int = 2) -> Callable[[Decimal], str | Non
 def amount(name: str, label: str, unit: str, help: str, **kw) -> Field:
     """A non-negative decimal with at most two decimal places (万元, m²)."""
     return Field(name, label, "decimal", min_value=0, max_value=AMOUNT_MAX, unit=unit, help=help,
-                 checks=(decimal_places(label),), **kw)
+                 checks=(decimal_places(label),), places=2, **kw)
 
 
 def not_future(label: str) -> Callable[[dt.date], str | None]:
@@ -189,4 +189,4 @@ def attachment_slot(name: str, title: str, help: str) -> Slot:
 def signature_slot() -> Slot:
     """签章页: the exported Word file, printed, signed, sealed and scanned to one PDF."""
     return Slot("signature", "签章页", accepts=("pdf",), required=True, max_bytes=10 * MB, multiple=False,
-                help="导出Word打印签字盖章后扫描成PDF上传，10M以内")
+                help="填写完毕并暂存后，在列表中点击“导出Word”，打印并签字盖章，扫描成PDF上传到此处")  # the limit: describe()

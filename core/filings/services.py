@@ -175,6 +175,6 @@ def submit(request, filing: FilingType, sub: Submission) -> Outcome:
     review.ensure_editable(sub)
     errors = problems_before_submit(request, filing, sub)
     if errors:
-        return Outcome(False, errors, f"提交失败：还有{len(errors)}处需要完善，请修改后重新提交")
+        return Outcome(False, errors, "提交失败：以下内容需要完善，请修改后重新提交")
     review.submit(request.dbsession, chain_for(request, filing), sub, request.identity)
     return Outcome(True, message=filing.submitted_message)

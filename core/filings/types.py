@@ -47,6 +47,9 @@ class FilingType:
     district_field: str = ""  # the field holding 所在区; chooses the reviewing district agency
     checks: tuple[Callable[[dict], dict], ...] = ()  # cross-field rules: data -> {field: message}
     prefill: Callable[[Any], dict] | None = None  # organisation -> initial values
+    # the field repeating the organisation's name (运营主体名称): the Excel list's
+    # 单位名称 column already holds it, so it gets no column of its own
+    organisation_field: str = ""
     # content model (a plugin table with submission_id + data JSON), set by the plugin
     model: Any = None
     tabs: tuple[Tab, ...] = ()  # … or tabs, each saved on its own
@@ -118,4 +121,4 @@ class FilingType:
             return ""
         if f.kind == "checkbox":
             return "是" if value else "否"
-        return str(value)
+        return f.shown(value)

@@ -10,7 +10,7 @@ from ..audit.services import record
 from ..errors import refusal
 from ..layout import flash
 from ..review import services as review
-from . import services
+from . import marks, services
 from .access import applicant_record
 from .exporting import word_response
 
@@ -30,6 +30,8 @@ def _form_page(request, filing, sub, values, errors, message="", status=200):
         "filing": filing, "sub": sub, "values": values, "errors": errors, "message": message,
         "attachments": files, "editable": True,
         "history": review.history(request.dbsession, sub) if sub is not None else [],
+        "marks": marks.open_marks(request.dbsession, sub) if sub is not None else {},
+        "mark_titles": marks.titles(filing),
         "batch": sub.batch if sub is not None else review.open_batch_for(request.dbsession, filing.module_key),
     }
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
+from ..notifications import services as notifications
 from .models import ModuleGrant
 
 
@@ -10,9 +11,11 @@ def granted_keys(dbsession, user_id: int) -> set[str]:
     return set(dbsession.scalars(select(ModuleGrant.module_key).where(ModuleGrant.user_id == user_id)))
 
 
-def set_grants(dbsession, user, keys: set[str], enabled_keys: set[str], granted_by) -> tuple[set, set]:
+def set_grants(dbsession, user, keys: set[str], enabled_keys: set[str], granted_by,
+               titles: dict[str, str] | None = None) -> tuple[set, set]:
     """Make the user's grants among the deployment's enabled modules equal
-    ``keys``. Grants of modules not enabled here are left untouched. Returns
+    ``keys``. Grants of modules not enabled here are left untouched; the
+    user is told what changed (``titles``: module key → title). Returns
     (added, removed)."""
     unknown = keys - enabled_keys
     if unknown:
@@ -24,6 +27,9 @@ def set_grants(dbsession, user, keys: set[str], enabled_keys: set[str], granted_
     if removed:
         dbsession.execute(delete(ModuleGrant).where(ModuleGrant.user_id == user.id,
                                                     ModuleGrant.module_key.in_(removed)))
+    titles = titles or {}
+    notifications.grants_changed(dbsession, user, {k: titles.get(k, k) for k in sorted(added)},
+                                 {k: titles.get(k, k) for k in sorted(removed)})
     return added, removed
 
 

@@ -74,7 +74,8 @@ def module_grants(request):
             error = f"子系统“{'、'.join(unknown)}”未在本平台启用，不能授权。请刷新页面后重新勾选。"
             selected = chosen & enabled
         else:
-            added, removed = set_grants(request.dbsession, target, chosen, enabled, request.identity)
+            added, removed = set_grants(request.dbsession, target, chosen, enabled, request.identity,
+                                        titles={m.key: m.title for m in modules})
             if added or removed:
                 record(request.dbsession, request, "grant_change", object_type="user", object_id=target.id,
                        added=sorted(added), removed=sorted(removed))

@@ -1,4 +1,4 @@
-from .senders import build_senders
+from .senders import bind, build_senders, mail_for  # noqa: F401
 
 
 def includeme(config):

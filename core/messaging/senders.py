@@ -2,8 +2,9 @@
 
 ``outbox`` (development) keeps each message as a row in ``outbox_message``,
 written in the request's transaction and readable on the 开发 outbox page;
-``smtp`` sends mail with pyramid_mailer joined to the transaction, so a
-rolled-back request sends nothing. A real SMS gateway is a deployment plugin
+``smtp`` sends mail with pyramid_mailer joined to the transaction of the
+session it is given (the transaction manager :func:`bind` put in the
+session's ``info``), so a rolled-back request sends nothing. A real SMS gateway is a deployment plugin
 providing another sender.
 """
 from __future__ import annotations
@@ -14,6 +15,21 @@ from ..masking import mobile as mask_mobile
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
+
+MAIL_KEY, TM_KEY = "kjgl.mail", "kjgl.tm"  # in a session's ``info``
+
+
+def bind(dbsession, mail, transaction_manager) -> None:
+    """Make ``mail`` the sender of what is done in ``dbsession``, joined to
+    ``transaction_manager`` (the one the session itself is joined to)."""
+    dbsession.info[MAIL_KEY] = mail
+    dbsession.info[TM_KEY] = transaction_manager
+
+
+def mail_for(dbsession):
+    """The mail sender bound to the session, or None (demo data, set-up
+    scripts: nobody is mailed)."""
+    return dbsession.info.get(MAIL_KEY)
 
 
 class OutboxSms:
@@ -38,7 +54,11 @@ class SmtpMail:
     def send(self, dbsession, to: str, subject: str, body: str) -> None:
         from pyramid_mailer.message import Message
 
-        self.mailer.send(Message(subject=subject, sender=self.sender, recipients=[to], body=body))
+        tm = dbsession.info.get(TM_KEY)
+        if tm is None:  # the default thread-local manager is never committed here: the mail would be lost
+            raise RuntimeError("e-mail outside a transaction: bind the session first (messaging.bind)")
+        self.mailer.bind(transaction_manager=tm).send(
+            Message(subject=subject, sender=self.sender, recipients=[to], body=body))
 
 
 def build_senders(settings: dict):

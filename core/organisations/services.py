@@ -16,6 +16,7 @@ from .. import masking
 from ..audit.services import changes, record, snapshot
 from ..db import utcnow
 from ..search import contains
+from ..notifications import services as notifications
 from .choices import competent_agency
 from .models import Organisation, OrganisationReview
 from .schemas import OWNER_TYPE, SLOTS
@@ -134,4 +135,5 @@ def decide(dbsession, request, org: Organisation, reviewer, decision: str, opini
     dbsession.flush()
     record(dbsession, request, "org_review", object_type=OWNER_TYPE, object_id=org.id,
            decision=decision, opinion=opinion or "", changes=changes(before, snapshot(org, ("status",))))
+    notifications.organisation_reviewed(dbsession, org, decision, opinion)
     return review

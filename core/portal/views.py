@@ -17,11 +17,23 @@ def portal(request):
         "page_title": "申报系统选择",
         "org": org,
         "modules": modules_for(request) if org is not None and org.status == "active" else [],
+        "notices": latest_notices(request),
     }
 
 
+def latest_notices(request, limit: int = 5):
+    """The notices the user is in the audience of: unread first, newest first."""
+    from ..notices import services as notices
+
+    found = list(request.dbsession.scalars(notices.visible(request.dbsession, request.identity).limit(limit)))
+    read = notices.read_ids(request.dbsession, request.identity, [n.id for n in found])
+    return [(n, n.id in read) for n in found]
+
+
 def module_home(request, module):
-    """A module's landing page: what it is and the user's records (none yet).
+    """The landing page of a module whose pages are not built yet: what it
+    will be, and plainly that nothing can be done here yet (no empty list
+    that looks like a finished page).
 
     Plugins call this from their own home view until they list real records."""
-    return {"page_title": module.title, "module": module, "records": []}
+    return {"page_title": module.title, "module": module}

@@ -19,6 +19,7 @@ from ..audit.services import changes, record, snapshot
 from ..db import utcnow
 from ..hookspecs import ReviewChain
 from ..names import name_key
+from .assignment import recused
 from .models import EDITABLE_STATES, Batch, ReviewEvent, Submission, SubmissionRoute
 
 CHOSEN = "chosen"  # ReviewStep.level of a step decided by the agency the applicant chooses
@@ -43,6 +44,10 @@ class AlreadyDecided(ReviewError):
 
 class InvalidDecision(ReviewError):
     status = 400
+
+    def __init__(self, message: str, field: str | None = None, errors: dict[str, str] | None = None):
+        super().__init__(message, field)
+        self.errors = errors or ({field: message} if field else {})
 
 
 class BatchClosed(ReviewError):
@@ -224,7 +229,7 @@ def submit(db, chain: ReviewChain, sub: Submission, actor, chosen: Agency | None
     db.execute(SubmissionRoute.__table__.delete().where(SubmissionRoute.submission_id == sub.id))
     db.add_all(SubmissionRoute(submission_id=sub.id, step=i, agency_id=a.id) for i, a in enumerate(route))
     db.flush()
-    return _event(db, sub, actor, None, chain.step(0).key, "提交", "submit", "")
+    return _tell(db, chain, sub, _event(db, sub, actor, None, chain.step(0).key, "提交", "submit", ""))
 
 
 def plan_route(db, chain: ReviewChain, sub: Submission, chosen: Agency | None = None) -> list[Agency]:
@@ -270,7 +275,8 @@ def can_decide(db, chain: ReviewChain, sub: Submission, reviewer) -> bool:
     if reviewer is None or reviewer.kind != "agency" or sub.state != "submitted":
         return False
     target = step_agency(db, sub, chain, sub.step)
-    return target is not None and reviewer.agency is not None and reviewer.agency.id == target.id
+    return target is not None and reviewer.agency is not None and reviewer.agency.id == target.id \
+        and not recused(db, [sub.id], reviewer.id)  # a declared conflict of interest
 
 
 def decidable(db, chain: ReviewChain, subs, reviewer) -> dict[int, bool]:
@@ -288,8 +294,10 @@ def decidable(db, chain: ReviewChain, subs, reviewer) -> dict[int, bool]:
             .join(Submission, Submission.id == SubmissionRoute.submission_id)
             .where(SubmissionRoute.submission_id.in_(pending), SubmissionRoute.step == Submission.step)).all())
 
+    stepped_away = recused(db, pending, reviewer.id) if agency is not None else set()
+
     def mine(s) -> bool:
-        if agency is None or s.state != "submitted":
+        if agency is None or s.state != "submitted" or s.id in stepped_away:
             return False
         if s.id in routed:
             return routed[s.id] == agency.id
@@ -313,10 +321,9 @@ def decide(db, chain: ReviewChain, sub: Submission, reviewer, *, decision: str, 
         values = {"state": "returned", "step": 0, "last_opinion": opinion}
     elif decision == "approve":
         if step.grades:
-            if grade not in step.grades:
-                raise InvalidDecision("请选择评价等级", field="grade")
-            if score is None or not (Decimal(0) <= score <= Decimal(100)):
-                raise InvalidDecision("请填写0-100之间的评分", field="score")
+            problems = grading_problems(step, grade, score)
+            if problems:  # every problem at once, not one per try
+                raise InvalidDecision("；".join(problems.values()), field=next(iter(problems)), errors=problems)
             decision = "conclude"
         if sub.step < chain.last_index:
             values = {"step": sub.step + 1}
@@ -327,7 +334,28 @@ def decide(db, chain: ReviewChain, sub: Submission, reviewer, *, decision: str, 
         raise InvalidDecision("未知的审核操作", field="decision")
     _conditional_update(db, sub, expect, values,
                         "该记录已被其他审核人员处理，您的操作未生效，请刷新查看最新状态")
-    return _event(db, sub, reviewer, reviewer.agency, step.key, step.title, decision, opinion, grade, score)
+    event = _event(db, sub, reviewer, reviewer.agency, step.key, step.title, decision, opinion, grade, score)
+    return _tell(db, chain, sub, event)
+
+
+def grading_problems(step, grade, score) -> dict[str, str]:
+    """What is missing or wrong in the grade and score of a grading step."""
+    problems = {}
+    if grade not in step.grades:
+        problems["grade"] = "请选择评价等级"
+    if score is None or not (Decimal(0) <= score <= Decimal(100)):
+        problems["score"] = "请填写0-100之间的评分"
+    return problems
+
+
+def _tell(db, chain, sub, event):
+    """Notify whom the transition concerns (the next step's reviewers, the
+    applicant's side) in the same transaction."""
+    from ..notifications import services as notifications
+
+    deciding = step_agency(db, sub, chain, sub.step) if sub.state == "submitted" else None
+    notifications.review_event(db, chain, sub, event, reviewers_of=deciding)
+    return event
 
 
 def _event(db, sub, actor, agency, step_key, step_title, decision, opinion, grade=None, score=None):

@@ -35,10 +35,41 @@
     inputs.forEach(function (i) { i.addEventListener("change", update); });
     update();
   });
+  // help tips (?): open on click or touch as well as on hover and focus;
+  // a click inside a <label> must not move focus to the labelled field
+  var helps = document.querySelectorAll(".help");
+  var closeAll = function (except) {
+    helps.forEach(function (h) {
+      if (h !== except) { h.classList.remove("open"); h.setAttribute("aria-expanded", "false"); }
+    });
+  };
+  helps.forEach(function (help) {
+    var toggle = function (e) {
+      e.preventDefault();
+      e.stopPropagation();
+      var open = !help.classList.contains("open");
+      closeAll(help);
+      help.classList.toggle("open", open);
+      help.setAttribute("aria-expanded", open ? "true" : "false");
+      help.focus();
+    };
+    help.addEventListener("click", toggle);
+    help.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") toggle(e);
+      if (e.key === "Escape") { closeAll(null); }
+    });
+  });
+  document.addEventListener("click", function () { closeAll(null); });
   // confirm before destructive actions
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (e) {
       if (!window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+    });
+  });
+  // … and before one button of a form with several (提交 beside 暂存)
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (e) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) e.preventDefault();
     });
   });
 })();

@@ -158,5 +158,6 @@ FILING = FilingType(
     district_field="district",
     checks=CHECKS,
     prefill=rules.operator_prefill,
+    organisation_field="operator_name",
     model=IncubatorEvaluation,
 )

@@ -11,6 +11,7 @@ PUBLIC_ROUTES = {
     "home", "login", "logout", "captcha",
     "register", "register.legal", "register.individual", "register.sms",
     "recover", "recover.sms", "recover.questions",
+    "favicon",  # the site icon browsers ask for on every page
 }
 NO_PERMISSION_ROUTES = {"__static/"}  # vendored CSS/JS/fonts
 

@@ -219,6 +219,7 @@ def test_evaluation_journey(key, sign_in, tmp_path):
     label = next(f.label for f in filing.fields if f.name == field)
     applicant.fill(f"#{field}", new_value)
     shot(applicant, f"{key}-08-edit-returned")
+    applicant.once("dialog", lambda dialog: dialog.accept())  # 提交 asks first (issue 13 §5)
     follow(applicant, ".sticky-actions button[value=submit]", re.compile(rf"/{key}/$"))
     assert row(applicant, name).locator(".status").inner_text() == "审核中"
     follow(applicant, row(applicant, name).locator("a:text-is('查看')"), re.compile(r"/\d+$"))

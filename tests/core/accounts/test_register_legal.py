@@ -148,6 +148,8 @@ def test_security_answers_required(app):
 
 
 def test_errors_keep_input_but_never_secrets(app):
+    """Passwords are never echoed; the security answers are kept (issue 13
+    §5: the person typing them lost all three on every failed submit)."""
     res = submit(app, URL, legal_data(mobile="12", security_a1="天津"))
     form = res.forms[0]
     assert form["account"].value == "tjlegal01"
@@ -155,7 +157,7 @@ def test_errors_keep_input_but_never_secrets(app):
     assert form["mobile"].value == "12"
     assert form["id_validity"].value == "20年"
     assert form["password"].value == "" and form["password_confirm"].value == ""
-    assert form["security_a1"].value == ""
+    assert form["security_a1"].value == "天津"
     assert "Abcd1234!" not in res.text
 
 
@@ -176,3 +178,18 @@ def test_an_organisation_name_differing_only_in_full_width_brackets_or_spaces_is
     factories.organisation(dbsession, name="天津某某（集团）有限公司")
     res = submit(app, URL, legal_data(org_name="天津某某 (集团) 有限公司"))
     assert "该企业名称已注册法人用户" in field_error(res, "org_name")
+
+
+def test_error_summary_names_every_field_and_links_to_it(app):
+    """Every problem is an item naming its field (two mobile fields with
+    the same message are told apart) and jumping to it; the count is the
+    number of items shown, security answers included."""
+    res = submit(app, URL, legal_data(mobile="12", security_a1="", security_a2="", security_a3="", org_name=""))
+    summary = res.html.select_one(".error-summary")
+    items = summary.select("li a")
+    assert f"共{len(items)}处" in summary.text
+    texts = [a.text for a in items]
+    assert any(t.startswith("答案一：") for t in texts) and any(t.startswith("答案三：") for t in texts)
+    assert any(t.startswith("手机号码：") or t.startswith("法定代表人手机号码：") for t in texts), texts
+    for a in items:
+        assert res.html.select_one(a["href"]) is not None, f"{a['href']} leads nowhere"

@@ -277,3 +277,248 @@ def test_city_opens_and_closes_a_batch(flow):
     assert "已开放2026年度填报" in res.text
     applicant = flow.as_(flow.applicant)
     assert "2026年度" in applicant.get(f"{flow.prefix}/").text
+
+
+def test_grading_reports_every_problem_at_once_and_the_flash_says_where_it_went(flow, dbsession):
+    flow.open_batch()
+    applicant = flow.as_(flow.applicant)
+    upload_signature(applicant, start_draft(applicant, flow))
+    sub = the_record(dbsession, flow)
+    submit(applicant, flow, sub.id)
+    district = flow.as_(flow.district)
+    detail = district.get(f"{flow.prefix}/review/{sub.id}")
+    res = fill(detail.forms["decision-form"], {"decision": "approve", "opinion": "同意上报"}).submit(status=303)
+    flashed = res.follow().html.select_one(".flash").text
+    assert "已转至天津市科学技术局" in flashed and "审核中" in flashed
+
+    city = flow.as_(flow.city)
+    detail = city.get(f"{flow.prefix}/review/{sub.id}")
+    res = fill(detail.forms["decision-form"], {"decision": "approve", "score": "120"}).submit()
+    # the score out of range and the missing grade, in one answer
+    assert "请选择评价等级" in res.text and "不能大于100" in res.text
+    detail = city.get(f"{flow.prefix}/review/{sub.id}")
+    res = fill(detail.forms["decision-form"], {"decision": "approve"}).submit()
+    assert "请选择评价等级" in res.text and "请填写0-100之间的评分" in res.text
+    detail = city.get(f"{flow.prefix}/review/{sub.id}")
+    res = fill(detail.forms["decision-form"], {"decision": "approve", "grade": "良好", "score": "85"}).submit(status=303)
+    assert "评价完成，审核流程已结束，评价等级：良好" in res.follow().html.select_one(".flash").text
+
+
+def test_amounts_read_the_same_everywhere_and_no_column_repeats_the_organisation(flow, dbsession):
+    """万元 amounts: two decimals in Word, on the page and as the Excel number
+    format (520.00 next to 180.00, not 520 next to 180); 运营主体名称 is the
+    单位名称 column, not a second one."""
+    from decimal import Decimal
+
+    from kjgl.core.filings import REGISTRY_KEY
+
+    flow.open_batch()
+    applicant = flow.as_(flow.applicant)
+    upload_signature(applicant, start_draft(applicant, flow))
+    sub = the_record(dbsession, flow)
+    filing = flow.make_app().app.registry[REGISTRY_KEY][flow.module]
+    amounts = [f for f in filing.fields if f.unit == "万元"]
+    assert amounts and all(f.places == 2 for f in amounts)
+    sample = flow.sample()
+    shown = [f"{Decimal(sample[f.name]):.2f}" for f in amounts if sample.get(f.name)]
+    doc = Document(io.BytesIO(applicant.get(f"{flow.prefix}/{sub.id}/word.docx").body))
+    cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}
+    assert all(value in cells for value in shown), (shown, sorted(cells)[:40])
+    page = applicant.get(f"{flow.prefix}/{sub.id}").text
+    assert all(value in page for value in shown)
+
+    submit(applicant, flow, sub.id)
+    sheet = openpyxl.load_workbook(io.BytesIO(flow.as_(flow.city).get(f"{flow.prefix}/review/export.xlsx").body)).active
+    headers = [c.value for c in sheet[1]]
+    assert "运营主体名称" not in headers and headers.count("单位名称") == 1
+    for f in amounts:
+        cell = sheet.cell(row=2, column=headers.index(f"{f.label}（万元）") + 1)
+        assert cell.number_format == "0.00", f.label
+
+
+def _two_submitted(flow, dbsession):
+    from kjgl.core import factories
+    from kjgl.core.grants.models import ModuleGrant
+
+    flow.open_batch()
+    subs = []
+    for person in (flow.applicant, None):
+        if person is None:  # a second organisation's record in the same district
+            org = factories.organisation(dbsession, agency_code="tj-d01")
+            person = factories.user(dbsession, "individual", organisation=org)
+            dbsession.add(ModuleGrant(user_id=person.id, module_key=flow.module))
+            dbsession.flush()
+        app = flow.as_(person)
+        sample = flow.sample()
+        sample["name"] = sample["name"] + str(person.id)
+        upload_signature(app, start_draft(app, flow, sample))
+        dbsession.expire_all()
+        sub = dbsession.scalars(select(Submission).where(Submission.applicant_id == person.id)).one()
+        submit(app, flow, sub.id)
+        subs.append(sub)
+    return subs
+
+
+def test_bulk_approve_decides_each_record_and_reports_one_decided_meanwhile(flow, dbsession):
+    from kjgl.core.audit.models import AuditEvent
+    from kjgl.core.review.models import ReviewEvent
+
+    first, second = _two_submitted(flow, dbsession)
+    district = flow.as_(flow.district)
+    listing = district.get(f"{flow.prefix}/review/")
+    form = listing.forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = True
+    # meanwhile a colleague returns the second record from its own page
+    colleague = flow.as_(flow.district)
+    detail = colleague.get(f"{flow.prefix}/review/{second.id}")
+    fill(detail.forms["decision-form"], {"decision": "return", "opinion": "请补充材料"}).submit(status=303)
+    form["decision"] = "approve"
+    form["opinion"] = "同意上报"
+    flashed = form.submit(status=303).follow().html.select_one(".flash").text
+    assert "已审核通过1条记录" in flashed and "1条记录已被其他审核人员处理" in flashed
+    dbsession.expire_all()
+    first, second = dbsession.get(Submission, first.id), dbsession.get(Submission, second.id)
+    assert (first.state, first.step) == ("submitted", 1)  # on to the city
+    assert second.state == "returned" and second.last_opinion == "请补充材料"  # not overwritten
+    decisions = [e.decision for e in dbsession.scalars(select(ReviewEvent).where(
+        ReviewEvent.submission_id == first.id).order_by(ReviewEvent.id))]
+    assert decisions == ["submit", "approve"]
+    audited = dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "filing_review",
+                                                         AuditEvent.object_id == str(first.id))).all()
+    assert len(audited) == 1 and '"bulk": true' in audited[0].detail
+
+
+def test_bulk_return_needs_an_opinion_and_grading_is_one_by_one(flow, dbsession):
+    first, second = _two_submitted(flow, dbsession)
+    district = flow.as_(flow.district)
+    form = district.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = True
+    form["decision"] = "return"
+    flashed = form.submit(status=303).follow().html.select_one(".flash").text
+    assert "批量退回时必须填写审批意见" in flashed
+    form = district.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = True
+    form["decision"] = "approve"
+    form.submit(status=303)
+    city = flow.as_(flow.city)
+    form = city.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = True
+    form["decision"] = "approve"
+    flashed = form.submit(status=303).follow().html.select_one(".flash").text
+    assert "已审核通过0条记录" in flashed and "需逐条评分" in flashed
+
+
+def test_bulk_ignores_records_outside_the_reviewers_subtree(flow, dbsession):
+    first, second = _two_submitted(flow, dbsession)
+    other = flow.as_(flow.other_district)
+    page = other.get(f"{flow.prefix}/review/")
+    token = page.html.select_one("input[name=csrf_token]")["value"]
+    res = other.post(f"{flow.prefix}/review/bulk", {"csrf_token": token, "decision": "return", "opinion": "x",
+                                                     "ids": [f"{first.id}:{first.version}"]}, status=303)
+    assert "已退回申报单位修改0条记录" in res.follow().html.select_one(".flash").text
+    dbsession.expire_all()
+    assert dbsession.get(Submission, first.id).state == "submitted"
+
+
+def test_field_marks_reach_the_applicant_and_the_reviewer_sees_what_changed(flow, dbsession):
+    from kjgl.core.audit.models import AuditEvent
+
+    flow.open_batch()
+    applicant = flow.as_(flow.applicant)
+    upload_signature(applicant, start_draft(applicant, flow))
+    sub = the_record(dbsession, flow)
+    submit(applicant, flow, sub.id)
+    district = flow.as_(flow.district)
+    detail = district.get(f"{flow.prefix}/review/{sub.id}")
+    form = fill(detail.forms["decision-form"], {"decision": "return", "opinion": "请按标记修改"})
+    field, label, _ = flow.int_field
+    area = flow.area[0]
+    for box in form.fields["mark"]:
+        box.checked = box._value in (field, area)
+    form[f"mark_note.{field}"] = "数字与附表不一致"
+    form.submit(status=303)
+
+    edit = applicant.get(f"{flow.prefix}/{sub.id}/edit")
+    listed = edit.html.select_one(".review-marks")
+    assert "2处" in listed.text and f"{label}：数字与附表不一致" in listed.text
+    assert listed.select_one(f"a[href='#field-{field}']") is not None
+    assert "数字与附表不一致" in edit.html.select_one(f"#field-{field} .review-mark").text
+    assert "请修改" in edit.html.select_one(f"#field-{area} .review-mark").text
+    audited = dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "filing_review")).all()
+    assert label in audited[-1].detail  # marked fields, by title
+
+    fill(edit.forms["filing-form"], {field: "281"}).submit("action", value="save", status=303)
+    submit(applicant, flow, sub.id)
+    detail = district.get(f"{flow.prefix}/review/{sub.id}")
+    lines = [li.text for li in detail.html.select(".since-return li")]
+    old = flow.sample()[field]
+    assert f"{label}（已标记）：{old} → 281" in lines
+    assert any(line.startswith("已标记但未修改") and flow.area[1] in line for line in lines)
+    # resubmitted: the applicant's page no longer shows the marks
+    assert applicant.get(f"{flow.prefix}/{sub.id}").html.select_one(".review-marks") is None
+
+
+def test_assignment_puts_records_first_for_the_assignee_and_reassignment_is_audited(flow, dbsession):
+    from kjgl.core import factories
+    from kjgl.core.audit.models import AuditEvent
+    from kjgl.core.notifications.models import Notification
+
+    first, second = _two_submitted(flow, dbsession)
+    colleague = factories.user(dbsession, "agency", agency_code=flow.district.agency.code, name="李审核")
+    dbsession.flush()
+    district = flow.as_(flow.district)
+    form = district.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = box._value.startswith(f"{first.id}:")
+    form["assignee"] = str(colleague.id)
+    flashed = form.submit("action", value="assign", status=303).follow().html.select_one(".flash").text
+    assert "已分派1条记录" in flashed
+    mine = flow.as_(colleague).get(f"{flow.prefix}/review/")
+    rows = mine.html.select("table.list tbody tr")
+    assert first.title in rows[0].text and "我" in rows[0].text  # assigned to me: first
+    assert dbsession.scalars(select(Notification).where(Notification.user_id == colleague.id,
+                                                        Notification.title.contains("分派给您"))).first()
+    # reassigned to the district reviewer: audited with both names
+    form = district.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = box._value.startswith(f"{first.id}:")
+    form["assignee"] = str(flow.district.id)
+    form.submit("action", value="assign", status=303)
+    events = dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "review_assign")
+                               .order_by(AuditEvent.id)).all()
+    assert len(events) == 2 and "李审核" in events[1].detail and flow.district.name in events[1].detail
+
+
+def test_a_declared_conflict_removes_the_reviewer_from_the_record(flow, dbsession):
+    from kjgl.core import factories
+
+    first, second = _two_submitted(flow, dbsession)
+    colleague = factories.user(dbsession, "agency", agency_code=flow.district.agency.code, name="李审核")
+    dbsession.flush()
+    district = flow.as_(flow.district)
+    detail = district.get(f"{flow.prefix}/review/{first.id}")
+    res = detail.forms["recuse-form"].submit()
+    assert "请填写回避原因" in res.text
+    form = district.get(f"{flow.prefix}/review/{first.id}").forms["recuse-form"]
+    form["reason"] = "申报单位负责人为本人亲属"
+    form.submit(status=303)
+    detail = district.get(f"{flow.prefix}/review/{first.id}")
+    assert "decision-form" not in detail.forms and "已对该记录声明回避" in detail.text
+    # no decision, no bulk decision and no assignment to the recused reviewer
+    listing = district.get(f"{flow.prefix}/review/")
+    assert not any(b._value.startswith(f"{first.id}:") for b in listing.forms["bulk-form"].fields["ids"])
+    other = flow.as_(colleague)
+    form = other.get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = box._value.startswith(f"{first.id}:")
+    form["assignee"] = str(flow.district.id)
+    flashed = form.submit("action", value="assign", status=303).follow().html.select_one(".flash").text
+    assert "已分派0条记录" in flashed and "已声明回避" in flashed
+    token = listing.html.select_one("input[name=csrf_token]")["value"]
+    res = district.post(f"{flow.prefix}/review/{first.id}/decide",
+                        {"csrf_token": token, "decision": "approve", "version": str(first.version)}, status=403)
+    assert "您无权审核该环节" in res.text

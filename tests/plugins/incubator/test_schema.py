@@ -166,4 +166,5 @@ def test_attachment_slots_and_signature_page():
         assert slot.multiple and not slot.required and slot.max_bytes == 10 * 1024 * 1024
     sig = FILING.signature_slot
     assert (sig.title, sig.accepts, sig.multiple, sig.required) == ("签章页", ("pdf",), False, True)
-    assert "10M以内" in sig.help
+    # the limit is stated once, by the slot's own description (issue 13 §5), not again in its tip
+    assert "不超过10MB" in sig.describe(10 * 1024 * 1024) and "10M" not in sig.help

@@ -36,7 +36,7 @@ def _module_routes():
             ("tab", "pledge_template", "document", "document_pdf", "proofs") if m == "national_record" else ("word",))
         for suffix in applicant_pages:
             table[f"{m}.{suffix}"] = {IND_G: applicant_foreign}
-        for suffix in ("review.detail", "review.decide") + (
+        for suffix in ("review.detail", "review.decide", "review.recuse") + (
                 ("review.proofs",) if m == "national_record" else ("review.word",)):
             table[f"{m}.{suffix}"] = {AG_RIGHT: reviewer_foreign}
         # the national record's batches are the Torch Center's, a role this world has not:
@@ -89,6 +89,16 @@ ID_GUESSING = {
     "attachment.delete": {a: (lambda w, a=a: _files_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT)},
     "document.download": {a: (lambda w, a=a: _documents_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT, ADMIN)},
     "agency.org": {AG_RIGHT: _orgs_not_theirs},
+    # a notice: read only by its audience (never a draft), managed only by its publishing agency
+    "notice": {IND_G: lambda w: [("another district's notice", w.notices["other"].id),
+                                 ("a draft of its own district", w.notices["draft"].id)],
+               AG_RIGHT: lambda w: [("another district's notice", w.notices["other"].id)]},
+    **{f"notice.{s}": {AG_RIGHT: lambda w: [("another district's notice", w.notices["other"].id)]}
+       for s in ("edit", "publish", "withdraw", "reads")},
+    # a message is its recipient's alone, even inside one organisation
+    "message.open": {IND_G: lambda w: [("B's granted individual's message", w.b.message.id)],
+                     ORG: lambda w: [("A's individual's message", w.a.message.id)],
+                     AG_RIGHT: lambda w: [("an applicant's message", w.a.message.id)]},
     "national_record.carrier_edit": {IND_G: lambda w: [("B's carrier", w.b.carrier.id)]},
     "agency.org.decide": {AG_RIGHT: _orgs_not_theirs},
     "org.user.grants": {ORG: _users_not_theirs},

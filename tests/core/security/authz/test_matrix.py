@@ -42,9 +42,9 @@ def rule(allow=(), notfound=(), obj=None):
 
 
 # The objects an {id} can name (see ``object_id``).
-DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, SESSION, BATCH, AGENCY = (
+DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, SESSION, BATCH, AGENCY, MESSAGE, NOTICE = (
     "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "session", "batch",
-    "agency")
+    "agency", "message", "notice")
 
 EXPECTED = {
     # public pages
@@ -52,6 +52,7 @@ EXPECTED = {
     "login": rule(EVERYONE),
     "logout": rule(EVERYONE),
     "captcha": rule(EVERYONE),
+    "favicon": rule(EVERYONE),
     "register": rule(EVERYONE),
     "register.legal": rule(EVERYONE),
     "register.individual": rule(EVERYONE),
@@ -83,6 +84,21 @@ EXPECTED = {
     "me.data": rule(LOGGED_IN),
     "me.data.export": rule(LOGGED_IN),
     "me.close": rule(LOGGED_IN),
+    # 站内消息: every logged-in user has their own; a message is its recipient's alone
+    "messages": rule(LOGGED_IN),
+    "messages.read": rule(LOGGED_IN),
+    "messages.preferences": rule(LOGGED_IN),
+    "message.open": rule({IND_G}, LOGGED_IN - {IND_G}, obj=MESSAGE),
+    # 通知公告: read by the audience of the tj-d01 notice (its staff and the users of
+    # organisations under tj-d01), managed by the staff of the publishing agency only
+    "notices": rule(LOGGED_IN),
+    "notice": rule({IND, IND_G, ORG, ORG_P, AG_RIGHT}, LOGGED_IN - {IND, IND_G, ORG, ORG_P, AG_RIGHT}, obj=NOTICE),
+    "notices.manage": rule(AGENCIES),
+    "notice.new": rule(AGENCIES),
+    "notice.edit": rule({AG_RIGHT}, {AG_OTHER, CITY}, obj=NOTICE),
+    "notice.publish": rule({AG_RIGHT}, {AG_OTHER, CITY}, obj=NOTICE),
+    "notice.withdraw": rule({AG_RIGHT}, {AG_OTHER, CITY}, obj=NOTICE),
+    "notice.reads": rule({AG_RIGHT}, {AG_OTHER, CITY}, obj=NOTICE),
     # individuals
     "portal": rule(INDIVIDUALS),
     "me.profile": rule(INDIVIDUALS),
@@ -159,6 +175,9 @@ for _m in ("makerspace", "incubator", "national_record"):
         # the reviewers' pages; {id} is A's submitted record (district tj-d01)
         f"{_m}.review": rule(AGENCIES),
         f"{_m}.review.export": rule(AGENCIES),
+        # 批量审核: the ids are in the form; a record outside the reviewer's subtree is ignored
+        f"{_m}.review.bulk": rule(AGENCIES),
+        f"{_m}.review.recuse": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         f"{_m}.review.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         f"{_m}.review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         **({f"{_m}.review.word": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED)} if _m != "national_record"
@@ -193,6 +212,8 @@ def object_id(world, route_name: str):
         STAFF: lambda: world.agency_right.id,
         LOCKED: lambda: world.locked.id,
         DOCUMENT: lambda: world.a.document.id,
+        MESSAGE: lambda: world.a.message.id,
+        NOTICE: lambda: world.notices["right"].id,
         "carrier": lambda: world.a.carrier.id,
         SESSION: lambda: world.session.id,
         BATCH: lambda: world.batches[module].id,

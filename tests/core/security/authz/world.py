@@ -53,6 +53,7 @@ class Side:
     document: object = None  # a generated document (Word export) made by ``granted``
     admin_document: object = None  # one made by ``admin`` (the risk commitment letter)
     carrier: object = None  # a national_record carrier of the organisation
+    message: object = None  # a 站内消息 to ``granted``
 
 
 @dataclass
@@ -68,6 +69,7 @@ class World:
     locked: object  # an account locked by failed logins
     session: object = None  # a logged-in session (user_session row) of A's individual
     batches: dict = field(default_factory=dict)  # module -> the city's open batch
+    notices: dict = field(default_factory=dict)  # "right" (tj-d01, published), "other" (tj-d02), "draft" (tj-d01)
 
     def user_for(self, role):
         return {
@@ -129,6 +131,11 @@ def _side(db, registry, district_code, batches, n) -> Side:
                            founded_on=dt.date(2020, 1, 1), level="市级")
     db.add(side.carrier)
     side.admin_document = _generated(db, registry["kjgl.storage"], side.admin, ORG_OWNER_TYPE, org.id)
+    from kjgl.core.notifications.models import Notification
+    side.message = Notification(user_id=side.granted.id, kind="review_returned", title="退回修改",
+                                object_type="submission", object_id=side.drafts["makerspace"].id,
+                                module_key="makerspace")
+    db.add(side.message)
     db.flush()
     return side
 
@@ -151,6 +158,14 @@ def build(db, registry) -> World:
         batches=batches,
     )
     world.session = factories.user_session(db, world.a.individual)
+    from kjgl.core.notices.models import Notice
+    for key, staff, status in (("right", world.agency_right, "published"), ("other", world.agency_other, "published"),
+                               ("draft", world.agency_right, "draft")):
+        world.notices[key] = Notice(agency_id=staff.agency_id, title=f"通知{key}", body="正文", status=status,
+                                    target="subtree", created_by_id=staff.id,
+                                    published_at=utcnow() if status == "published" else None)
+        db.add(world.notices[key])
+    db.flush()
     return world
 
 

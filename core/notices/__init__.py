@@ -1,0 +1,5 @@
+"""通知公告 (see services.py for who a notice reaches)."""
+
+
+def includeme(config):
+    config.include(".views")
