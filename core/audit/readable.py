@@ -30,6 +30,12 @@ MORE_TITLES = {
     "grace_hours": "保留未完成上传（小时）", "orphans": "清理无主文件数", "partial": "清理未完成上传数",
     "retention_days": "生成文档保留天数", "year": "年度", "deadline": "截止日期", "bulk": "批量审核", "marked": "标记需修改", "filers": "提醒填报人数",
     "reviewers": "提醒审核人数", "today": "提醒日期", "assignee": "承办人",
+    "code": "主管部门代码", "created": "新增主管部门", "tree": "主管部门树", "source": "恢复来源",
+    "erased": "清除的个人信息", "grants_removed_count": "取消授权数", "grants_revoked": "取消的授权",
+    "renamed_to": "注销后账号", "channels": "提醒方式", "disable_on": "预计停用日期",
+    "captchas_purged": "清理过期图形验证码数", "recovery_purged": "清理密保答错记录数",
+    "sessions_purged": "清理过期会话数", "ip_of_session": "会话登录地址", "others_ended": "结束的其他会话数",
+    "found": "是否找到该版本", "is_submitted": "是否为提交的版本", "typed": "输入的版本号",
 }
 # a key whose meaning depends on the event
 EVENT_TITLES = {"register": {"kind": "用户类型"}}
@@ -38,6 +44,7 @@ DECISION_LABELS = {**DECISIONS, "return": "审核不通过（退回修改）"}
 DOCUMENT_KINDS = {
     "filing_word": "填报记录Word文档", "filing_excel": "审核列表Excel", "audit_excel": "审计日志Excel",
     "risk_letter": "风险承诺书", "pledge_template": "承诺书模板", "application_version": "申报书（带版本号）",
+    "application_pdf": "申报书PDF（带版本号）", "application_proofs": "申报证明材料打包（打印材料）",
 }
 METHODS = {"sms": "短信验证码", "questions": "密保问题"}
 BATCH_STATUSES = {"open": "开放填报", "closed": "已关闭"}
