@@ -17,7 +17,8 @@ DEMO_PASSWORD = "Demo@2026"
 PUBLIC = ("/login", "/register", "/register/legal", "/register/individual", "/recover")
 # account → the pages it opens (a "first:" entry opens the first link matching the pattern on the previous page)
 SIGNED_IN = {
-    "zhangmin": ("/portal", "/makerspace/", r"first:/makerspace/\d+/edit", "/messages", "/messages/preferences"),
+    "zhangmin": ("/portal", "/makerspace/", r"first:/makerspace/\d+/edit", "/messages", "/messages/preferences",
+                 "/national-record/", r"first:/national-record/\d+/tab/guide", "/national-record/new"),
     "tjkjj": ("/national-record/review/", r"first:/national-record/review/\d+$", "/makerspace/review/", "/agency/organisations"),
     "hpchuangke": ("/org/profile", "/org/users"),
     "auditor": ("/admin/audit",),
