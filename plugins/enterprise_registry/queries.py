@@ -20,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from kjgl.core.agencies.models import Agency
@@ -98,7 +98,7 @@ def _basic_review(agency, filters, today):
 ENTERPRISE_COLUMNS = (
     Column("name", "企业名称", width=30), Column("credit_code", "统一社会信用代码", width=22),
     Column("district", "所属区县"), Column("zone", "所在园区"), Column("registered_on", "注册时间", "date"),
-    Column("registered_capital", "注册资本（千元）", "decimal"), Column("industry", "产业类别"),
+    Column("registered_capital", "注册资本（千元）", "amount"), Column("industry", "产业类别"),
     Column("scale", "企业规模"), Column("tech_field", "高新技术领域"), Column("legal_rep", "法定代表人"),
     Column("above_scale", "是否规上工业企业"), Column("state_title", "审核状态"), Column("listed_title", "入库状态"),
     Column("listed_on", "入库时间", "date"),
@@ -128,12 +128,12 @@ def _enterprises(agency, filters, today):
 REPORT_COLUMNS = (
     Column("year", "年份", "int"), Column("name", "企业名称", width=30), Column("credit_code", "统一社会信用代码", width=22),
     Column("district", "所属区县"), Column("state_title", "审核状态"),
-    Column("main_revenue", "主营业务收入（千元）", "decimal"), Column("total_revenue", "总收入（千元）", "decimal"),
-    Column("profit", "利润总额（千元）", "decimal"), Column("tax", "上缴税金（千元）", "decimal"),
-    Column("export_earnings", "出口创汇（千元）", "decimal"), Column("total_assets", "资产总额（千元）", "decimal"),
-    Column("rd_expense", "研发费用（千元）", "decimal"), Column("employees", "从业人员（人）", "int"),
+    Column("main_revenue", "主营业务收入（千元）", "amount"), Column("total_revenue", "总收入（千元）", "amount"),
+    Column("profit", "利润总额（千元）", "amount"), Column("tax", "上缴税金（千元）", "amount"),
+    Column("export_earnings", "出口创汇（千元）", "amount"), Column("total_assets", "资产总额（千元）", "amount"),
+    Column("rd_expense", "研发费用（千元）", "amount"), Column("employees", "从业人员（人）", "int"),
     Column("rd_staff", "研发人员（人）", "int"), Column("invention_granted", "发明专利授权（件）", "int"),
-    Column("hitech_products", "高新技术产品数（个）", "int"), Column("hitech_income", "高新技术产品收入（千元）", "decimal"),
+    Column("hitech_products", "高新技术产品数（个）", "int"), Column("hitech_income", "高新技术产品收入（千元）", "amount"),
     Column("hitech_certified", "高新技术企业"), Column("submitted_at", "提交时间", "datetime"),
 )
 
