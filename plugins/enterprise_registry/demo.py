@@ -4,8 +4,9 @@ of reports in mixed review states (:mod:`.generate`), a 渝中区 reviewer, and
 an enterprise account that has not filed yet (the journey's starting point).
 
 Idempotent: the generated enterprises are made once (found by their credit
-code prefix), the accounts by their names. Without Chongqing's tree in the
-deployment nothing is added."""
+code prefix), the accounts by their names. Only a Chongqing deployment (its
+tree holds Chongqing's bureau and not Tianjin's) gets them: the development
+deployment keeps its small demo world."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -35,6 +36,9 @@ def _user(db, account, **fields) -> User:
 
 
 def load(db, context: dict) -> None:
+    agencies = context.get("agencies") or {}
+    if "cq" not in agencies or "tj" in agencies:
+        return
     district = db.scalars(select(Agency).where(Agency.level == "district", Agency.region == "渝中区",
                                                Agency.code.like("cq-%"))).first() \
         or db.scalars(select(Agency).where(Agency.level == "district", Agency.code.like("cq-%"))

@@ -44,11 +44,17 @@ def test_generated_enterprises_are_valid_and_listed_like_any_other(dbsession):
 
 
 def test_demo_loads_a_few_hundred_enterprises_and_its_accounts_once(dbsession):
-    factories.agency(dbsession, "cq")
-    demo.load(dbsession, {})
-    demo.load(dbsession, {})
+    city = factories.agency(dbsession, "cq")
+    demo.load(dbsession, {"agencies": {"cq": city}})
+    demo.load(dbsession, {"agencies": {"cq": city}})
     count = dbsession.scalar(select(func.count()).select_from(Organisation).where(
         Organisation.credit_code.like(generate.CODE_PREFIX + "%")))
     assert count == demo.DEMO_ENTERPRISES
     accounts = set(dbsession.scalars(select(User.account).where(User.account.in_(("yuzhongkj", "cqqiye")))))
     assert accounts == {"yuzhongkj", "cqqiye"}
+
+
+def test_the_development_deployment_keeps_its_small_demo(dbsession):
+    before = dbsession.scalar(select(func.count()).select_from(Organisation))
+    demo.load(dbsession, {"agencies": {"cq": factories.agency(dbsession, "cq"), "tj": factories.agency(dbsession, "tj")}})
+    assert dbsession.scalar(select(func.count()).select_from(Organisation)) == before
