@@ -48,7 +48,7 @@ def load(db, context: dict) -> None:
     made = db.scalar(select(func.count()).select_from(Organisation).where(
         Organisation.credit_code.like(generate.CODE_PREFIX + "%")))
     if not made:
-        generate.generate(db, DEMO_ENTERPRISES, years=3, seed=2026)
+        generate.generate(db, DEMO_ENTERPRISES, years=3, seed=2026, events=True)
     _user(db, "yuzhongkj", kind="agency", name=f"{district.region}审核员", agency=district, mobile="13602300004")
     code = SHOWCASE_CODE + uscc.calc_check_digit(SHOWCASE_CODE)
     org = db.scalars(select(Organisation).where(Organisation.credit_code == code)).first()
