@@ -32,7 +32,7 @@ from kjgl.core.db import utcnow
 from kjgl.core.filings.standing import STANDING_DEADLINE, standing_batch
 from kjgl.core.organisations.models import Organisation
 from kjgl.core.review import services as review
-from kjgl.core.review.models import Submission, SubmissionRoute
+from kjgl.core.review.models import Submission
 
 from . import models as m
 from .schemas import BASIC, MODULE_KEY, REPORT
@@ -350,7 +350,9 @@ def generate(db, n: int, years: int = 3, seed: int = 2026, batch: int = 20000, t
         connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
         for name, column in TRIGRAM_INDEXES:
             connection.exec_driver_sql(f"CREATE INDEX {name} ON er_enterprise USING gin ({column} gin_trgm_ops)")
-    if postgres:
+    if postgres:  # the planner needs statistics of what was just loaded
+        for table in ORDER:
+            connection.exec_driver_sql(f"ANALYZE {table}")
         for table, key in (("organisation", "id"), ("submission", "id"), ("er_enterprise", "id")):
             connection.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'), (SELECT max({key}) FROM {table}))")

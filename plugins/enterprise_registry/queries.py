@@ -61,7 +61,8 @@ class ListDef:
     route: str  # the list page's route
     detail_route: str
     order_key: Any  # the column the list is ordered by (descending) and paged on
-    build: Callable  # (agency, filters, today) -> Select of the row's columns, scoped and filtered
+    build: Callable  # (agency, filters, today, full) -> Select of the row's columns, scoped and filtered
+    # (``full=False``: only what the filters need, for counts and prev/next)
     filter_names: tuple[str, ...]
     columns: tuple[Column, ...]  # the export's columns, keys are the row's column names
 
@@ -82,7 +83,7 @@ def _district_filter(stmt, column, filters, agency):
 
 # --- 基本信息审核: versions awaiting the reviewer's decision --------------------------------
 
-def _basic_review(agency, filters, today):
+def _basic_review(agency, filters, today, full=True):
     v = m.BasicVersion
     stmt = (select(Submission.id.label("id"), v.name, v.credit_code, v.district, v.zone, v.scale,
                    Submission.submitted_at, Submission.state, Submission.carrier_key.label("version_key"))
@@ -105,7 +106,7 @@ ENTERPRISE_COLUMNS = (
 )
 
 
-def _enterprises(agency, filters, today):
+def _enterprises(agency, filters, today, full=True):
     e = m.Enterprise
     stmt = select(e.id.label("id"), *[getattr(e, c.key) for c in ENTERPRISE_COLUMNS
                                       if c.key not in ("state_title", "listed_title")],
@@ -138,8 +139,12 @@ REPORT_COLUMNS = (
 )
 
 
-def _report_select():
+def _report_select(full: bool, search: bool):
+    """A report row; without ``full`` only the keys (and the enterprise when searching)."""
     r, e = m.Report, m.Enterprise
+    if not full:
+        stmt = select(Submission.id.label("id")).join(r, r.submission_id == Submission.id)
+        return (stmt.join(e, e.id == r.enterprise_id) if search else stmt).where(Submission.kind == REPORT.kind)
     return (select(Submission.id.label("id"), r.year, e.name, e.credit_code, e.district, Submission.state,
                    Submission.step, r.main_revenue, r.total_revenue, r.profit, r.tax, r.export_earnings,
                    r.total_assets, r.rd_expense, m.ReportPeople.employees, m.ReportPeople.rd_staff,
@@ -163,16 +168,17 @@ def _report_filters(stmt, filters, agency):
     return _district_filter(stmt, r.agency_id, filters, agency)
 
 
-def _report_review(agency, filters, today):
+def _report_review(agency, filters, today, full=True):
     """Reports whose current step this agency decides (by the route stored at submission)."""
     route = aliased(SubmissionRoute)
-    stmt = _report_select().where(Submission.state == "submitted", exists().where(
+    stmt = _report_select(full, bool(filters.get("q"))).where(Submission.state == "submitted", exists().where(
         route.submission_id == Submission.id, route.step == Submission.step, route.agency_id == agency.id))
     return _report_filters(stmt, {**filters, "state": ""}, agency)
 
 
-def _reports(agency, filters, today):
-    stmt = _report_select().where(Submission.state != "draft", scope(m.Report.agency_id, agency))
+def _reports(agency, filters, today, full=True):
+    stmt = _report_select(full, bool(filters.get("q"))).where(Submission.state != "draft",
+                                                              scope(m.Report.agency_id, agency))
     return _report_filters(stmt, filters, agency)
 
 
@@ -188,7 +194,7 @@ def _approved_report(**where):
         r.enterprise_id == m.Enterprise.id, s.state == "approved")
 
 
-def _pool_tech(agency, filters, today):
+def _pool_tech(agency, filters, today, full=True):
     """科技型企业认定库: 已入库 and a report the city approved."""
     e = m.Enterprise
     r, s, approved = _approved_report()
@@ -199,7 +205,7 @@ def _pool_tech(agency, filters, today):
     return _district_filter(stmt, e.agency_id, filters, agency)
 
 
-def _pool_hitech(agency, filters, today):
+def _pool_hitech(agency, filters, today, full=True):
     """高新技术企业认定库: a valid 高企 certificate in the latest approved report."""
     e = m.Enterprise
     r, s, _ = _approved_report()
@@ -237,9 +243,11 @@ LISTS = {
 }
 
 
-def statement(ld: ListDef, agency: Agency, filters: Mapping[str, str], today: dt.date | None = None):
-    """The list's rows: scoped to ``agency`` and filtered, not yet ordered."""
-    return ld.build(agency, filters, today or dt.date.today())
+def statement(ld: ListDef, agency: Agency, filters: Mapping[str, str], today: dt.date | None = None,
+              full: bool = True):
+    """The list's rows: scoped to ``agency`` and filtered, not yet ordered
+    (``full=False``: the ordering key only, for counts and prev/next)."""
+    return ld.build(agency, filters, today or dt.date.today(), full)
 
 
 @dataclass
@@ -271,7 +279,7 @@ def page(db, ld: ListDef, agency, filters, *, after: int | None = None, before: 
         prev_key = rows[0]["id"] if rows and after is not None else None
         next_key = rows[-1]["id"] if rows and more else None
     counted = db.scalar(select(func.count()).select_from(
-        statement(ld, agency, filters).with_only_columns(key).limit(COUNT_CAP + 1).subquery()))
+        statement(ld, agency, filters, full=False).with_only_columns(key).limit(COUNT_CAP + 1).subquery()))
     return Page(rows, min(counted, COUNT_CAP), counted > COUNT_CAP, prev_key, next_key)
 
 
@@ -283,7 +291,7 @@ def row(db, ld: ListDef, agency, key_value: int, filters=None):
 def neighbours(db, ld: ListDef, agency, filters, key_value: int) -> tuple[int | None, int | None]:
     """(上一页, 下一页): the keys before and after ``key_value`` in the list's order."""
     key = ld.order_key
-    stmt = statement(ld, agency, filters).with_only_columns(key)
+    stmt = statement(ld, agency, filters, full=False).with_only_columns(key)
     previous = db.scalar(stmt.where(key > key_value).order_by(key.asc()).limit(1))
     following = db.scalar(stmt.where(key < key_value).order_by(key.desc()).limit(1))
     return previous, following

@@ -28,7 +28,7 @@ from kjgl.core.review import services as review
 from kjgl.core.review.models import Submission
 
 from . import queries, services
-from .models import BasicVersion, Enterprise
+from .models import ZONES, Enterprise
 from .queries import LISTS
 from .schemas import BASIC, BASIC_CHAIN, BASIC_TAB, REPORT, REPORT_CHAIN
 
@@ -217,15 +217,9 @@ def list_page(request, ld):
     return {"page_title": ld.title, "ld": ld, "page": page, "filters": filters,
             "query": _list_query(ld, filters), "cols": LIST_COLUMNS[ld.key], "cell": cell, "districts": _districts(request), "years": _years(request),
             "states": queries.REVIEW_STATES if ld.key in ("reports",) else queries.ENTERPRISE_STATES,
-            "zones": services_zones(), "listed": queries.LISTED, "report_state": queries.report_state,
+            "zones": ZONES, "listed": queries.LISTED, "report_state": queries.report_state,
             "link": lambda **kw: request.route_url(ld.route) + _list_query(ld, filters, **kw),
             "detail": lambda key: request.route_url(ld.detail_route, id=key) + _list_query(ld, filters)}
-
-
-def services_zones():
-    from .models import ZONES
-
-    return ZONES
 
 
 def list_export(request, ld):
