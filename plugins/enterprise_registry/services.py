@@ -90,8 +90,20 @@ def sync_enterprise(db, sub: Submission) -> Enterprise:
         enterprise.approved_id = sub.id
         if enterprise.listed_on is None:
             enterprise.listed_on = dt.date.today()
+        _follow_district(db, enterprise)
     db.flush()
     return enterprise
+
+
+def _follow_district(db, enterprise: Enterprise) -> None:
+    """Reports not yet submitted go to the district of the approved basic
+    information (submitted ones keep the route stored at submission)."""
+    editable = select(Submission.id).join(Report, Report.submission_id == Submission.id).where(
+        Report.enterprise_id == enterprise.id, Submission.state.in_(("draft", "returned")))
+    for sub in db.scalars(select(Submission).where(Submission.id.in_(editable))):
+        sub.agency_id = enterprise.agency_id
+        report = db.get(Report, sub.id)
+        report.agency_id, report.zone = enterprise.agency_id, enterprise.zone
 
 
 def decide(ctx: Context, kind: str, sub: Submission, *, decision: str, opinion: str, expected_version: int):
@@ -145,11 +157,8 @@ def start_report(ctx: Context, organisation, year: int, today: dt.date | None = 
 
 
 def submit_report(ctx: Context, sub: Submission) -> tuple[Outcome, list]:
-    """提交: the report goes to the enterprise's district as it is now."""
-    enterprise = ctx.db.get(Enterprise, ctx.db.get(Report, sub.id).enterprise_id)
-    sub.agency_id = enterprise.agency_id
-    report = ctx.db.get(Report, sub.id)
-    report.agency_id, report.zone = enterprise.agency_id, enterprise.zone
+    """提交 (the page's 提交申报材料 is the engine's, the same call): the report
+    goes to its district — the enterprise's, kept current by :func:`sync_enterprise`."""
     return tabbed.submit(ctx, REPORT, REPORT_CHAIN, sub)
 
 

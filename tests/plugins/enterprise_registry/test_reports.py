@@ -91,3 +91,18 @@ def test_another_district_cannot_reach_a_report(make_app, dbsession):
                {"decision": "approve", "version": str(sub.version), "csrf_token": csrf(other)}, status=404)
     assert org.name not in other.get("/enterprise-registry/agency/reports/").text
     assert dbsession.get(ReportPeople, sub.id).employees == 50
+
+
+def test_a_report_not_yet_submitted_follows_an_approved_change_of_district(dbsession):
+    from kjgl.plugins.enterprise_registry.schemas import BASIC
+
+    from .helpers import submitted_basic
+    org, user, enterprise = listed_enterprise(dbsession)
+    draft = report(dbsession, org, user, YEAR, submit=False)
+    sent = report(dbsession, org, user, YEAR - 1)
+    change = submitted_basic(dbsession, org, user, district="黔江区")
+    assert draft.agency.code == "cq-d01"  # until the change is approved
+    decide(dbsession, BASIC.kind, change, reviewer(dbsession, "cq-d02"))
+    dbsession.expire_all()
+    assert (draft.agency.code, dbsession.get(Report, draft.id).agency_id) == ("cq-d02", draft.agency_id)
+    assert sent.agency.code == "cq-d01"  # its route was stored when it was submitted
