@@ -86,7 +86,8 @@ def argon2_cost(value: str) -> dict[str, str]:
 def write_ini(path: Path, url: str, storage: Path, cost: dict[str, str] | None = None) -> Path:
     text = (ROOT / "etc" / "development.ini").read_text(encoding="utf-8")
     for key, value in (("sqlalchemy.url", url), ("kjgl.secret", "bench-secret-" + secrets.token_hex(16)),
-                       ("kjgl.storage_dir", str(storage)), ("pyramid.reload_templates", "false")):
+                       ("kjgl.storage_dir", str(storage)), ("pyramid.reload_templates", "false"),
+                       ("kjgl.template_cache", str(storage.parent / "templates"))):
         text = re.sub(rf"^{re.escape(key)}\s*=.*$", f"{key} = {value}", text, flags=re.M)
     text = text.replace("[app:main]\n", "[app:main]\n" + "".join(f"{k} = {v}\n" for k, v in (cost or {}).items()), 1)
     text = re.sub(r"^level = DEBUG$", "level = WARN", text, flags=re.M)
@@ -94,18 +95,11 @@ def write_ini(path: Path, url: str, storage: Path, cost: dict[str, str] | None =
     return path
 
 
-def setup(ini: Path, url: str, users: int) -> list[str]:
-    """Empty the database, load the demo (agencies, 和平创客 organisation, this
-    year's open batch), then add ``users`` individuals of that organisation
-    holding the makerspace grant."""
-    from sqlalchemy import create_engine, select, text
+def empty_database(url: str) -> None:
+    """Drop everything in the bench's PostgreSQL database (refused unless its
+    name starts with ``kjgl_bench``)."""
+    from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
-
-    from kjgl.core.accounts.models import User
-    from kjgl.core.accounts.passwords import hash_password
-    from kjgl.core.cli import main
-    from kjgl.core.db import get_engine, get_session_factory
-    from kjgl.core.grants.models import ModuleGrant
 
     if not (make_url(url).database or "").startswith("kjgl_bench"):
         sys.exit("the bench empties its database: use one named kjgl_bench…")
@@ -114,6 +108,21 @@ def setup(ini: Path, url: str, users: int) -> list[str]:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+def setup(ini: Path, url: str, users: int) -> list[str]:
+    """Empty the database, load the demo (agencies, 和平创客 organisation, this
+    year's open batch), then add ``users`` individuals of that organisation
+    holding the makerspace grant."""
+    from sqlalchemy import select
+
+    from kjgl.core.accounts.models import User
+    from kjgl.core.accounts.passwords import hash_password
+    from kjgl.core.cli import main
+    from kjgl.core.db import get_engine, get_session_factory
+    from kjgl.core.grants.models import ModuleGrant
+
+    empty_database(url)
     assert main(["demo", str(ini)]) == 0
     engine = get_engine({"sqlalchemy.url": url})
     session = get_session_factory(engine)()

@@ -26,6 +26,7 @@ CORE_FEATURES = (
     ".portal",
     ".admin",
     ".headers",
+    ".malformed",
     ".dberrors",
 )
 
@@ -51,8 +52,9 @@ def make_config(settings: dict, extra_plugins: dict | None = None) -> Configurat
 
 def main(global_config, **settings):
     """PasteDeploy app factory (``use = egg:kjgl``)."""
-    from .warmup import compile_templates
+    from .warmup import compile_templates, use_template_cache
 
     app = make_config(settings).make_wsgi_app()
+    use_template_cache(app.registry.settings["kjgl.template_cache"])
     compile_templates(app.registry)
     return app

@@ -47,22 +47,47 @@ def _session(ini: str):
         engine.dispose()
 
 
-def cmd_db_upgrade(args) -> int:
+def _upgrade(settings, pm) -> tuple[list[str], list[str]]:
+    """Upgrade the tables, then seed the deployment's agency tree (audited as
+    the command's actor): (branches upgraded, agency codes created)."""
     from . import migrate
+    from . import models  # noqa: F401  (maps every core table)
+    from .agencies.services import seed_deployment
+    from .audit.services import cli_actor
+    from .db import get_engine, get_session_factory
 
-    settings, pm, engine, _ = _context(args.ini)
     branches = migrate.upgrade(settings, pm)
+    engine = get_engine(settings)
+    session = get_session_factory(engine)()
+    try:
+        with session.begin():
+            created = seed_deployment(session, settings, cli_actor())
+    finally:
+        session.close()
+        engine.dispose()
+    return branches, created
+
+
+def cmd_db_upgrade(args) -> int:
+    settings, pm, engine, _ = _context(args.ini)
+    engine.dispose()
+    branches, created = _upgrade(settings, pm)
+    if created:
+        print(f"已初始化主管部门 {len(created)} 个 (agency tree {settings.get('kjgl.agency_tree', 'tianjin')})")
     print("已升级数据库 (upgraded):", ", ".join(branches))
     return 0
 
 
 def cmd_demo(args) -> int:
-    from . import demo, migrate
+    from . import demo
+    from .audit.services import cli_actor, record
 
     with _session(args.ini) as (settings, pm, session):
-        migrate.upgrade(settings, pm)
+        _upgrade(settings, pm)
         with session.begin():
             created = demo.load(session, settings, pm)
+            if created:
+                record(session, None, "demo_load", user=cli_actor())
     print("演示数据已就绪 (demo data ready)." if not created else "已载入演示数据 (demo data loaded).")
     for account, role in demo.DEMO_LOGINS:
         print(f"  {account:<16} {role}")
@@ -79,10 +104,11 @@ def _ask_password() -> str | None:
 
 
 def cmd_create_admin(args) -> int:
-    from . import migrate, validators
+    from . import validators
     from .accounts.models import KINDS, User
     from .accounts.passwords import hash_password
     from .accounts.services import account_taken, password_errors
+    from .audit.services import cli_actor, record
 
     with _session(args.ini) as (settings, pm, session):
         message = validators.account(args.account)
@@ -100,29 +126,36 @@ def cmd_create_admin(args) -> int:
         if message:
             print(f"密码: {message}", file=sys.stderr)
             return 2
-        migrate.upgrade(settings, pm)  # a fresh deployment may start with this command
+        _upgrade(settings, pm)  # a fresh deployment may start with this command
         with session.begin():
             if account_taken(session, args.account):
                 print(f"账号 {args.account} 已存在", file=sys.stderr)
                 return 2
-            session.add(User(account=args.account, password_hash=hash_password(password), kind=args.kind,
-                             name=name, status="active"))
+            user = User(account=args.account, password_hash=hash_password(password), kind=args.kind,
+                        name=name, status="active")
+            session.add(user)
+            session.flush()
+            record(session, None, "admin_create", user=cli_actor(), object_type="user", object_id=user.id,
+                   created_account=user.account, kind=user.kind)
         print(f"已创建{KINDS[args.kind]} {args.account}")
         return 0
 
 
 def cmd_serve(args) -> int:
-    import waitress
+    import plaster
     from pyramid.paster import get_app
 
-    from . import migrate
+    from . import serving
 
     if not args.no_upgrade:
-        settings, pm, _, _ = _context(args.ini)
-        migrate.upgrade(settings, pm)
+        settings, pm, engine, _ = _context(args.ini)
+        engine.dispose()
+        _upgrade(settings, pm)
     app = get_app(args.ini, "main")
-    print(f"kjgl serving on http://{args.host}:{args.port}/")
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads)
+    # [server:main] (max_request_body_size, listen, trusted_proxy …) applies here as under pserve
+    options = serving.waitress_options(plaster.get_settings(args.ini, "server:main"), app.registry.settings,
+                                       host=args.host, port=args.port, threads=args.threads)
+    serving.serve(app, options)
     return 0
 
 
@@ -155,6 +188,11 @@ def cmd_restore(args) -> int:
     except BackupError as exc:
         print(f"kjgl restore: {exc}", file=sys.stderr)
         return 2
+    from .audit.services import cli_actor, record
+
+    with _session(args.ini) as (_, _, session), session.begin():
+        # written into the restored log, so the restore itself is on record
+        record(session, None, "db_restore", user=cli_actor(), source=str(getattr(args, "from")))
     print(f"已从 {getattr(args, 'from')} 恢复数据库和附件 (restored)")
     return 0
 
@@ -175,7 +213,7 @@ def cmd_audit_purge(args) -> int:
     import datetime as dt
 
     from .audit.chain import PurgeRefused, purge
-    from .audit.services import record
+    from .audit.services import cli_actor, record
 
     try:
         before = dt.date.fromisoformat(args.before)
@@ -186,7 +224,7 @@ def cmd_audit_purge(args) -> int:
         try:
             with session.begin():
                 count = purge(session, before)
-                record(session, None, "audit_purge", account="kjgl-cli", before=before.isoformat(), purged=count)
+                record(session, None, "audit_purge", user=cli_actor(), before=before.isoformat(), purged=count)
         except PurgeRefused as exc:
             print(f"拒绝清理 (refused): {exc}", file=sys.stderr)
             return 2
@@ -195,12 +233,39 @@ def cmd_audit_purge(args) -> int:
 
 
 def cmd_accounts_purge(args) -> int:
-    from .accounts import lockout, policy
+    from . import captcha
+    from .accounts import lockout, policy, recovery, sessions
+    from .audit.services import cli_actor, record
     from .db import utcnow
 
     with _session(args.ini) as (settings, _, session), session.begin():
         count = lockout.purge_unknown(session, now=utcnow(), period=policy.lockout_period(settings), batch=None)
+        answers = lockout.purge_unknown(session, now=utcnow(), period=recovery.LOCK_FOR, batch=None,
+                                        counter=lockout.UNKNOWN_RECOVERY)
+        images = captcha.purge(session, now=utcnow(), batch=None)
+        ended = sessions.purge(session, settings=settings, now=utcnow(), batch=None)
+        record(session, None, "failed_login_purge", user=cli_actor(), purged=count, recovery_purged=answers,
+               captchas_purged=images, sessions_purged=ended)
     print(f"已清理过期的未知账号登录失败记录 {count} 条 (purged)")
+    print(f"已清理过期的未知账号密保答错记录 {answers} 条 (purged)")
+    print(f"已清理过期的图形验证码 {images} 条 (purged)")
+    print(f"已清理超过最长有效期的登录会话记录 {ended} 条 (purged)")
+    return 0
+
+
+def cmd_accounts_dormant(args) -> int:
+    """Daily (cron): warn, then disable, accounts unused for kjgl.dormant_days;
+    disable the staff of retired agencies."""
+    from .accounts import dormancy
+    from .audit.services import cli_actor
+    from .db import utcnow
+    from .messaging.senders import build_senders
+
+    with _session(args.ini) as (settings, _, session), session.begin():
+        sms, mail = build_senders(settings)
+        result = dormancy.run(session, settings, sms, mail, now=utcnow(), actor=cli_actor())
+    print(f"已发送停用提醒 {result.warned} 个账号，停用长期未使用账号 {result.disabled} 个，"
+          f"停用已撤销主管部门的用户 {result.staff_disabled} 个 (dormant accounts)")
     return 0
 
 
@@ -211,7 +276,7 @@ def cmd_accounts_reset_totp(args) -> int:
 
     from .accounts import totp
     from .accounts.models import User
-    from .audit.services import record
+    from .audit.services import cli_actor, record
 
     with _session(args.ini) as (_, _, session), session.begin():
         user = session.scalar(select(User).where(func.lower(User.account) == args.account.lower()))
@@ -222,7 +287,7 @@ def cmd_accounts_reset_totp(args) -> int:
             print(f"账号 {user.account} 尚未绑定动态口令，无需重置")
             return 0
         totp.reset(user)
-        record(session, None, "totp_reset", account="kjgl-cli", object_type="user", object_id=user.id,
+        record(session, None, "totp_reset", user=cli_actor(), object_type="user", object_id=user.id,
                target_account=user.account)
     print(f"已重置账号 {user.account} 的动态口令，下次登录时重新绑定 (reset)")
     return 0
@@ -264,7 +329,7 @@ def cmd_keys_new(args) -> int:
 
 def cmd_keys_rotate(args) -> int:
     from . import models
-    from .audit.services import record
+    from .audit.services import cli_actor, record
     from .crypto import CryptoError, keyring
     from .keys import rotate
 
@@ -273,7 +338,7 @@ def cmd_keys_rotate(args) -> int:
         try:
             with session.begin():
                 counts = rotate(session.connection(), tables)
-                record(session, None, "keys_rotate", account="kjgl-cli", key=keyring().current_id,
+                record(session, None, "keys_rotate", user=cli_actor(), key=keyring().current_id,
                        **counts.as_dict())
         except CryptoError as exc:
             print(f"kjgl keys rotate: {exc}；未做任何修改 (nothing changed)", file=sys.stderr)
@@ -320,9 +385,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="serve the app with waitress (upgrades the database first)")
     s.add_argument("ini")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=6543)
-    s.add_argument("--threads", type=int, default=8)
+    s.add_argument("--host", help="default: [server:main] listen, else 127.0.0.1")
+    s.add_argument("--port", type=int, help="default: [server:main] listen, else 6543")
+    s.add_argument("--threads", type=int, help="default: [server:main] threads, else 8")
     s.add_argument("--no-upgrade", action="store_true")
     s.set_defaults(func=cmd_serve)
 
@@ -369,6 +434,11 @@ def build_parser() -> argparse.ArgumentParser:
                                             "expired (no lock in force, last failure older than the lock period)")
     acp.add_argument("ini")
     acp.set_defaults(func=cmd_accounts_purge)
+    acd = accounts.add_parser("dormant", help="daily: warn accounts unused for kjgl.dormant_days - 14 days, disable "
+                                              "those unused for kjgl.dormant_days and warned 14 days before, "
+                                              "and the staff of retired agencies")
+    acd.add_argument("ini")
+    acd.set_defaults(func=cmd_accounts_dormant)
     acr = accounts.add_parser("reset-totp", help="forget an account's TOTP key: it enrols again at its next login")
     acr.add_argument("ini")
     acr.add_argument("account")

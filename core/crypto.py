@@ -24,6 +24,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -176,6 +177,16 @@ class EncryptedString(TypeDecorator):
 INDEXED: list[tuple] = []
 
 
+def defer_sealed(model) -> tuple:
+    """Loader options leaving the model's sealed columns unread until used:
+    a page that does not show them does not pay for opening them (each is
+    an AES-GCM decryption per row)."""
+    from sqlalchemy.orm import defer
+
+    return tuple(defer(getattr(model, prop.key)) for prop in model.__mapper__.column_attrs
+                 if isinstance(prop.columns[0].type, EncryptedString))
+
+
 def index_on_set(attribute, hash_attribute: str, context: str) -> None:
     """Keep ``hash_attribute`` the keyed hash of ``attribute`` whenever the
     attribute is set (constructor included): the one place such hashes are made."""
@@ -224,3 +235,29 @@ class SealedJSON(TypeDecorator):
             if is_sealed(out.get(key)):
                 out[key] = keyring().open(out[key], f"{self.context}.{key}")
         return out
+
+
+class SessionCookieSerializer:
+    """The session cookie's content encrypted and authenticated (AES-256-GCM
+    under a key derived from ``kjgl.secret``), so the browser holds an
+    opaque value: neither the session token, nor the CSRF token, nor the
+    times can be read from it, and a changed cookie does not open. A
+    serializer for Pyramid's ``BaseCookieSessionFactory``."""
+
+    CONTEXT = b"kjgl_session"
+
+    def __init__(self, secret: str):
+        self._aead = AESGCM(hashlib.sha256(b"kjgl.session-cookie\0" + secret.encode("utf-8")).digest())
+
+    def dumps(self, appstruct) -> bytes:
+        nonce = os.urandom(12)
+        body = self._aead.encrypt(nonce, json.dumps(appstruct, separators=(",", ":")).encode("utf-8"),
+                                  self.CONTEXT)
+        return base64.urlsafe_b64encode(nonce + body).rstrip(b"=")
+
+    def loads(self, bstruct: bytes):
+        try:
+            raw = base64.urlsafe_b64decode(bstruct + b"=" * (-len(bstruct) % 4))
+            return json.loads(self._aead.decrypt(raw[:12], raw[12:], self.CONTEXT))
+        except (ValueError, binascii.Error, InvalidTag) as exc:
+            raise ValueError("the session cookie does not open") from exc

@@ -46,6 +46,8 @@ STAFF = (
     ("binhaigxq", "高新区审核员", "tj-z01", "13602000003"),
     ("cqkjj", "重庆市局审核员", "cq", "13602300001"),
     ("torch", "火炬中心审核员", "torch", "13601000001"),
+    # 天津市科学技术局 in the national tree alone (kjgl.agency_tree = national)
+    ("tjsl", "天津市科技局受理员", "p02", "13602000009"),
 )
 
 # the first 17 characters of two 统一社会信用代码; the check character is computed
@@ -141,6 +143,7 @@ def load(session, settings: dict, pm) -> bool:
     session.flush()
 
     context = {
+        "settings": settings,  # where demo files go (kjgl.storage_dir)
         "agencies": agencies,
         "organisations": {"hp": hp, "xq": xq},
         "users": {"admin": admin, **staff, "hpchuangke": hp_admin, "xqfuhua": xq_admin,

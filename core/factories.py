@@ -6,7 +6,7 @@ import itertools
 
 from stdnum.cn import uscc
 
-from .accounts.models import User
+from .accounts.models import User, UserSession
 from .accounts.passwords import hash_password
 from .agencies.models import Agency
 from .agencies.services import by_code, seed_tree
@@ -46,6 +46,20 @@ def user(dbsession, kind: str = "individual", *, account: str | None = None, pas
     dbsession.add(u)
     dbsession.flush()
     return u
+
+
+def user_session(dbsession, user: User, *, ip: str = "10.0.0.9",
+                 user_agent: str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0 Safari/537.36"):
+    """A logged-in session of ``user`` on another device (a token nobody holds)."""
+    import secrets
+
+    from .accounts.sessions import token_hash
+
+    row = UserSession(token_hash=token_hash(secrets.token_urlsafe(32)), user_id=user.id,
+                      auth_version=user.auth_version, ip=ip, user_agent=user_agent)
+    dbsession.add(row)
+    dbsession.flush()
+    return row
 
 
 def organisation(dbsession, *, name: str | None = None, status: str = "active", agency_code: str = "tj-d01",

@@ -15,7 +15,13 @@ is answered 413 before anything reads its body: the upload is neither held in
 memory nor spooled to disk. pyramid_retry would copy every body (to make it
 replayable) before any tween runs, so its activation hook gives such a request
 a single attempt, which copies nothing. Bodies without a length (chunked) are
-bounded by waitress's ``max_request_body_size`` (see ``etc/*.ini``).
+bounded by the server: ``kjgl serve`` gives waitress a ``max_request_body_size``
+no larger than this limit and hands its refusals to this same page
+(``core/serving.py``, environ key :data:`BODY_REFUSED`).
+
+The 413 response carries no ``Connection`` header: it is hop-by-hop, which a
+WSGI application must not set (waitress failed the response with a 500); the
+server closes a connection whose body it did not read.
 """
 from __future__ import annotations
 
@@ -39,6 +45,8 @@ HEADERS = {
 }
 # several attachment slots of one form, each up to kjgl.upload_max_bytes, plus the fields
 DEFAULT_MAX_REQUEST_BYTES = 60 * 1024 * 1024
+# set by the server (never from a client header) when it refused the body: the limit in bytes
+BODY_REFUSED = "kjgl.body_refused"
 
 
 def max_request_bytes(settings) -> int:
@@ -57,11 +65,22 @@ def _declared_length(request) -> int | None:
         return None
 
 
+def refused_limit(request, limit: int) -> int | None:
+    """The limit a request is refused under (the server's, when it refused
+    the body already; else ``limit`` when the declared length exceeds it), or None."""
+    refused = request.environ.get(BODY_REFUSED)
+    if refused is not None:
+        return min(int(refused), limit)
+    length = _declared_length(request)
+    if length is not None and length > limit:
+        return limit
+    return None
+
+
 def retry_attempts(request) -> int | None:
     """pyramid_retry's ``retry.activate_hook``: one attempt (no body copy)
     for a request that will be refused as too large, the default otherwise."""
-    length = _declared_length(request)
-    if length is not None and length > max_request_bytes(request.registry.settings):
+    if refused_limit(request, max_request_bytes(request.registry.settings)) is not None:
         return 1
     return None
 
@@ -78,8 +97,6 @@ def request_too_large(exc, request):
     if getattr(request, "context", None) is None:
         request.context = exc
     request.response.status = 413
-    # the client may still be sending the body we refuse to read
-    request.response.headers["Connection"] = "close"
     message = too_large_message(exc.limit)
     if wants_json(request):
         request.override_renderer = "json"
@@ -98,9 +115,9 @@ def request_size_tween_factory(handler, registry):
     limit = max_request_bytes(registry.settings)
 
     def request_size_tween(request):
-        length = _declared_length(request)
-        if length is not None and length > limit:
-            raise RequestTooLarge(limit)
+        refused = refused_limit(request, limit)
+        if refused is not None:
+            raise RequestTooLarge(refused)
         return handler(request)
 
     return request_size_tween

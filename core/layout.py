@@ -18,12 +18,17 @@ CORE_MENU = (
     MenuItem("个人信息", "me.profile", "core:individual:self", 10),
     MenuItem("单位审核", "agency.orgs", "core:org:review", 10),
     MenuItem("主管部门用户", "admin.staff", "core:admin:manage", 10),
+    MenuItem("主管部门管理", "admin.agencies", "core:admin:manage", 12),
     MenuItem("审计日志", "admin.audit", "core:audit:read", 20),
     MenuItem("账号锁定管理", "admin.locked", "core:security:manage", 10),
     MenuItem("双因素认证管理", "admin.totp", "core:security:manage", 15),
+    MenuItem("在线用户", "admin.sessions", "core:security:manage", 16),
+    MenuItem("长期未使用账号", "admin.dormant", "core:security:manage", 16),
     MenuItem("我的导出文件", "documents.mine", "core:account:self", 93),
+    MenuItem("个人数据与注销", "me.data", "core:account:self", 94),
     MenuItem("短信与邮件（开发）", "dev.outbox", "core:dev:outbox", 90),
     MenuItem("修改密码", "account.password", "core:account:password", 95),
+    MenuItem("登录会话", "account.sessions", "core:account:self", 96),
 )
 
 

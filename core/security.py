@@ -1,4 +1,5 @@
-"""Authentication (signed-cookie session) and authorisation (a table of rules).
+"""Authentication (an encrypted session cookie, each login recorded on the
+server) and authorisation (a table of rules).
 
 Authorisation is deny-by-default: a view names a permission
 ``<scope>:<resource>:<action>``; the permission is allowed only if a rule for
@@ -12,7 +13,9 @@ from typing import Callable
 
 from pyramid.security import Allowed, Denied
 from pyramid.csrf import SessionCSRFStoragePolicy
-from pyramid.session import JSONSerializer, SignedCookieSessionFactory
+from pyramid.session import BaseCookieSessionFactory
+
+from .crypto import SessionCookieSerializer
 
 SESSION_USER_KEY = "uid"
 SESSION_AUTH_KEY = "auth_version"
@@ -61,6 +64,10 @@ class KjglSecurityPolicy:
             return None
         if request.session.get(SESSION_AUTH_KEY) != user.auth_version:
             return None  # password changed or account re-keyed since login
+        from .accounts import sessions
+
+        if not sessions.is_live(request, user):
+            return None  # logged out, ended by the user or the security admin
         return user
 
     def authenticated_userid(self, request):
@@ -84,17 +91,23 @@ class KjglSecurityPolicy:
         return Denied(f"rule for {permission!r} does not hold")
 
     def remember(self, request, userid, **kw):
+        from .accounts import sessions
         from .accounts.models import User
 
         user = request.dbsession.get(User, userid)
+        sessions.end(request, "renewed")
         request.session.invalidate()
         forget_identity(request)
         request.session[SESSION_USER_KEY] = userid
         request.session[SESSION_AUTH_KEY] = user.auth_version
         request.session.new_csrf_token()
+        sessions.start(request, user)
         return []
 
     def forget(self, request, **kw):
+        from .accounts import sessions
+
+        sessions.end(request, "logout")
         request.session.invalidate()
         forget_identity(request)
         return []
@@ -105,9 +118,13 @@ def identity_loads() -> tuple:
     from sqlalchemy.orm import joinedload
 
     from .accounts.models import User
+    from .crypto import defer_sealed
+    from .organisations.models import Organisation
 
-    # what the rules and every page's layout read of the user, in the same SELECT
-    return (joinedload(User.organisation), joinedload(User.agency))
+    # what the rules and every page's layout read of the user, in the same
+    # SELECT; personal numbers only when a page shows them
+    return (*defer_sealed(User), joinedload(User.organisation).options(*defer_sealed(Organisation)),
+            joinedload(User.agency))
 
 
 def forget_identity(request) -> None:
@@ -117,8 +134,12 @@ def forget_identity(request) -> None:
 
 
 def local_path(target: str | None) -> str | None:
-    """``target`` if it is a path on this site (a safe ``next=`` redirect), else None."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """``target`` if it is a path on this site (a safe ``next=`` redirect), else None.
+    It is visible ASCII only, as ``request.path_qs`` gives it: a control
+    character (``/%0A/x``), a space or a non-ASCII character in the
+    ``Location`` header would make the server fail the response."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and all("!" <= c <= "~" for c in target):
         return target
     return None
 
@@ -205,15 +226,14 @@ CORE_RULES = {
 def includeme(config):
     settings = config.get_settings()
     config.set_session_factory(
-        SignedCookieSessionFactory(
-            settings["kjgl.secret"],
+        BaseCookieSessionFactory(
+            SessionCookieSerializer(settings["kjgl.secret"]),
             cookie_name="kjgl_session",
             httponly=True,
             samesite="Lax",
             secure=settings["kjgl.cookie_secure"],
             timeout=int(settings.get("kjgl.session_timeout", 1800)),
             reissue_time=60,
-            serializer=JSONSerializer(),
         )
     )
     config.set_csrf_storage_policy(SessionCSRFStoragePolicy())

@@ -50,13 +50,37 @@ def normalise(settings: dict) -> dict:
     s["kjgl.agency_tree"] = s.get("kjgl.agency_tree") or "tianjin"
     s["kjgl.storage_dir"] = s.get("kjgl.storage_dir") or os.path.join(os.getcwd(), "var", "files")
     s["kjgl.upload_max_bytes"] = int(s.get("kjgl.upload_max_bytes") or 10 * 1024 * 1024)
+    s["kjgl.upload_max_files"] = whole_number(s, "kjgl.upload_max_files", 20)
     s["kjgl.realname_hours"] = parse_hours(s.get("kjgl.realname_hours") or "08:00-18:00")
     s["kjgl.cookie_secure"] = asbool(s.get("kjgl.cookie_secure", False))
     # second factor (TOTP) for agency and admin accounts (kjgl.core.accounts.totp)
     s["kjgl.totp"] = asbool(s.get("kjgl.totp", "off"))
+    # SMS codes sent per mobile number and per client address within the window
+    for key, default in SMS_LIMITS.items():
+        s[key] = whole_number(s, key, default)
     s["kjgl.sms_sender"] = s.get("kjgl.sms_sender") or "outbox"
     s["kjgl.mail_sender"] = s.get("kjgl.mail_sender") or "outbox"
+    # compiled templates kept between starts (kjgl.core.warmup); unset: compiled at every start
+    s["kjgl.template_cache"] = s.get("kjgl.template_cache") or None
     return s
+
+
+SMS_LIMITS = {"kjgl.sms_per_mobile": 5, "kjgl.sms_per_address": 20, "kjgl.sms_window_minutes": 60}
+
+
+def whole_number(s: dict, key: str, default: int) -> int:
+    """``s[key]`` as a whole number of at least 1 (``default`` when unset);
+    a bad value stops the start naming the setting."""
+    raw = s.get(key)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{key} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise SettingsError(f"{key} must be at least 1, got {value}")
+    return value
 
 
 AUDIT_KEY_MIN_LENGTH = 32

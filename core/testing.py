@@ -57,6 +57,8 @@ def base_settings(url: str, **overrides) -> dict:
         "kjgl.realname_hours": "always",
         "kjgl.dev_outbox": "true",
         "kjgl.title": "天津市科技管理信息平台",
+        # as in development.ini: every provincial bureau accepts national record applications
+        "kjgl.accepting.national_record": "level:city",
     }
     settings.update(overrides)
     return settings
@@ -224,9 +226,7 @@ def serve_demo(root, **overrides):
     command); yields the base URL. ``overrides`` are settings."""
     import threading
 
-    import waitress.server
-
-    from kjgl.core import demo, make_config, migrate
+    from kjgl.core import demo, make_config, migrate, serving
     from kjgl.core.db import get_engine, get_session_factory
     from kjgl.core.plugin_host import build_plugin_manager
     from kjgl.core.settings import normalise
@@ -245,7 +245,9 @@ def serve_demo(root, **overrides):
     engine.dispose()
 
     app = make_config(raw).make_wsgi_app()
-    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=4)
+    # as ``kjgl serve`` runs it: bodies bounded, refusals as the app's 413 page
+    server = serving.create_server(app, **serving.waitress_options({}, app.registry.settings,
+                                                                   host="127.0.0.1", port=0, threads=4))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"

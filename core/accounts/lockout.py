@@ -23,7 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from .models import UnknownAccountLogin, User
+from .models import UnknownAccountLogin, UnknownAccountRecovery, User
 
 # rows an opportunistic purge deletes at most, so a failed login stays cheap
 PURGE_BATCH = 50
@@ -42,7 +42,21 @@ class Counter:
 LOGINS = Counter(User, "failed_logins", "locked_until", "last_failed_at")
 UNKNOWN_LOGINS = Counter(UnknownAccountLogin, "failed_logins", "locked_until", "last_failed_at",
                          create_missing=True)
-RECOVERY = Counter(User, "recover_failures", "recover_locked_until")
+RECOVERY = Counter(User, "recover_failures", "recover_locked_until", "recover_last_failed_at")
+UNKNOWN_RECOVERY = Counter(UnknownAccountRecovery, "failures", "locked_until", "last_failed_at",
+                           create_missing=True)
+
+
+def unknown_key(account: str) -> str:
+    """The row of an account name that has no account (or no questions)."""
+    return account.lower()[:30]
+
+
+def lock_in_force(dbsession, counter: Counter, key, *, now: dt.datetime) -> dt.datetime | None:
+    """The lock of the row ``key`` while it holds (none for a missing row)."""
+    obj = dbsession.get(counter.model, key)
+    until = getattr(obj, counter.locked_until) if obj is not None else None
+    return until if until is not None and until > now else None
 
 
 @dataclass(frozen=True)
@@ -114,16 +128,19 @@ def _sync(dbsession, counter: Counter, key, counted: Counted, now: dt.datetime |
         set_committed_value(obj, counter.last_failed_at, now)
 
 
-def purge_unknown(dbsession, *, now: dt.datetime, period: dt.timedelta, batch: int | None = PURGE_BATCH) -> int:
-    """Delete ``unknown_account_login`` rows whose lock is not in force and
-    whose last failure is older than ``period``: their next failure would
-    start again at 1, exactly like a missing row. ``batch`` bounds the work
-    (rows another transaction holds are skipped); ``None`` deletes them all."""
-    t = UnknownAccountLogin.__table__
-    stale = and_(or_(t.c.locked_until.is_(None), t.c.locked_until <= now),
-                 or_(t.c.last_failed_at.is_(None), t.c.last_failed_at < now - period))
+def purge_unknown(dbsession, *, now: dt.datetime, period: dt.timedelta, batch: int | None = PURGE_BATCH,
+                  counter: Counter = UNKNOWN_LOGINS) -> int:
+    """Delete the rows of unknown account names (``unknown_account_login``,
+    or ``counter``'s table) whose lock is not in force and whose last failure
+    is older than ``period``: their next failure would start again at 1,
+    exactly like a missing row. ``batch`` bounds the work (rows another
+    transaction holds are skipped); ``None`` deletes them all."""
+    t = counter.model.__table__
+    locked, last = t.c[counter.locked_until], t.c[counter.last_failed_at]
+    pk = t.primary_key.columns.values()[0]
+    stale = and_(or_(locked.is_(None), locked <= now), or_(last.is_(None), last < now - period))
     stmt = delete(t).where(stale)
     if batch is not None:
-        doomed = select(t.c.account).where(stale).limit(batch).with_for_update(skip_locked=True)
-        stmt = stmt.where(t.c.account.in_(doomed))
+        doomed = select(pk).where(stale).limit(batch).with_for_update(skip_locked=True)
+        stmt = stmt.where(pk.in_(doomed))
     return dbsession.execute(stmt).rowcount

@@ -143,7 +143,7 @@ def finish_sms(request, raw) -> User:
 def start_questions(request, raw) -> None:
     """Step 1: the account (+ captcha). Remembers it for step 2."""
     data = _started(request, forms.QUESTIONS_START, raw)
-    request.session[QUESTIONS_STATE] = {"account": data["account"], "t": int(time.time()), "wrong": 0}
+    request.session[QUESTIONS_STATE] = {"account": data["account"], "t": int(time.time())}
 
 
 def pending_questions(request) -> tuple[str, tuple[str, str, str]]:
@@ -157,30 +157,27 @@ def pending_questions(request) -> tuple[str, tuple[str, str, str]]:
 
 def answer_questions(request, raw) -> User:
     """Step 2: the three answers + the new password. Five wrong answers in a
-    row lock this way of recovery for the account for 30 minutes."""
+    row lock this way of recovery for the account for 30 minutes. An account
+    name without questions (unknown, or none set) is counted alike in the
+    database, so the page answers the same for both in any session."""
     state = _state(request, QUESTIONS_STATE)
     account = state["account"]
     user = find_by_account(request.dbsession, account)
     real = has_questions(user)
+    counter, key = (lockout.RECOVERY, user.id) if real else (lockout.UNKNOWN_RECOVERY, lockout.unknown_key(account))
     now = utcnow()
-    if real and user.recover_locked_until is not None and user.recover_locked_until > now:
+    if lockout.lock_in_force(request.dbsession, counter, key, now=now) is not None:
         raise RecoveryRefused({"form": LOCKED})
-    if not real and state.get("wrong", 0) >= MAX_WRONG_ANSWERS:
-        raise RecoveryRefused({"form": LOCKED})  # looks the same for an unknown account
     data, errors = _validated(forms.QUESTIONS_ANSWER, raw, lambda d: forms.new_password_errors(d, account))
     if errors:
         raise RecoveryRefused(errors)
     if not answers_match(user if real else None, [data["answer1"], data["answer2"], data["answer3"]]):
         _failed(request, "questions", account, "密保问题答案不正确")
-        if real:
-            counted = lockout.count_failure(request.dbsession, lockout.RECOVERY, user.id, now=now,
-                                            limit=MAX_WRONG_ANSWERS, period=LOCK_FOR)
-            locked = counted.locked_until is not None
-        else:
-            state = dict(state, wrong=state.get("wrong", 0) + 1)
-            request.session[QUESTIONS_STATE] = state
-            locked = state["wrong"] >= MAX_WRONG_ANSWERS
-        raise RecoveryRefused({"form": LOCKED if locked else WRONG_ANSWERS})
+        counted = lockout.count_failure(request.dbsession, counter, key, now=now, limit=MAX_WRONG_ANSWERS,
+                                        period=LOCK_FOR)
+        # known account or not, so the time taken tells nothing
+        lockout.purge_unknown(request.dbsession, now=now, period=LOCK_FOR, counter=lockout.UNKNOWN_RECOVERY)
+        raise RecoveryRefused({"form": LOCKED if counted.locked_until is not None else WRONG_ANSWERS})
     if lockout.clear(request.dbsession, lockout.RECOVERY, user.id, now=now) is not None:
         raise RecoveryRefused({"form": LOCKED})  # locked meanwhile by concurrent wrong answers
     _refuse_reused(request, user, data["password"])

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import captcha, realname, validators
 from ..audit.services import record
 from ..masking import mobile as mask_mobile
+from ..names import name_key, stored_name_key
 from ..messaging import sms_codes
 from ..organisations.models import Organisation
 from . import registration_schemas as forms
@@ -43,19 +44,13 @@ def ensure_open(request) -> None:
         raise RegistrationRefused({"form": realname.service_hours_message(settings)}, status=503)
 
 
-def _name_variants(name: str) -> set[str]:
-    # 天津某某（集团）有限公司 and 天津某某(集团)有限公司 are the same organisation
-    half = name.replace("（", "(").replace("）", ")")
-    return {name, half, half.replace("(", "（").replace(")", "）")}
-
-
 def credit_code_taken(dbsession, code: str) -> bool:
     return dbsession.scalars(select(Organisation.id).where(Organisation.credit_code == code.upper())).first() is not None
 
 
 def organisation_name_taken(dbsession, name: str) -> bool:
-    variants = {v.lower() for v in _name_variants(name.strip())}
-    stmt = select(Organisation.id).where(func.lower(Organisation.name).in_(variants))
+    # 天津某某（集团）有限公司 and 天津某某(集团)有限公司 are the same organisation
+    stmt = select(Organisation.id).where(stored_name_key(Organisation.name) == name_key(name))
     return dbsession.scalars(stmt).first() is not None
 
 

@@ -51,16 +51,12 @@ def account_taken(dbsession, account: str) -> bool:
     return find_by_account(dbsession, account) is not None
 
 
-def _unknown_key(account: str) -> str:
-    return account.lower()[:30]
-
-
 def _lock_in_force(dbsession, user: User | None, account: str) -> dt.datetime | None:
     """The lock of the account, or for an unknown account name of its
     stand-in row, so both answer alike."""
     if user is not None:
         return user.locked_until
-    row = dbsession.get(UnknownAccountLogin, _unknown_key(account))
+    row = dbsession.get(UnknownAccountLogin, lockout.unknown_key(account))
     return row.locked_until if row is not None else None
 
 
@@ -75,13 +71,15 @@ def authenticate(dbsession, account: str, password: str, settings=None) -> User:
     locked_until = _lock_in_force(dbsession, user, account)
     if locked_until is not None and locked_until > now:
         raise AccountLocked(locked_until)
-    if user is None or not verify_password(user.password_hash, password):
+    # argon2 runs for an unknown account too (against a dummy hash of the
+    # same cost), so the time taken does not tell whether the account exists
+    if not verify_password(user.password_hash if user is not None else None, password) or user is None:
         attempts, period = policy.lockout_attempts(settings), policy.lockout_period(settings)
         if user is not None:
             counted = lockout.count_failure(dbsession, lockout.LOGINS, user.id, now=now, limit=attempts,
                                             period=period)
         else:
-            counted = lockout.count_failure(dbsession, lockout.UNKNOWN_LOGINS, _unknown_key(account), now=now,
+            counted = lockout.count_failure(dbsession, lockout.UNKNOWN_LOGINS, lockout.unknown_key(account), now=now,
                                             limit=attempts, period=period)
         # on every failure, known account or not, so the time taken tells nothing
         lockout.purge_unknown(dbsession, now=now, period=period)
@@ -95,6 +93,8 @@ def authenticate(dbsession, account: str, password: str, settings=None) -> User:
         if locked_until is not None:
             raise AccountLocked(locked_until)
     if user.status == "disabled":
+        if user.disabled_reason in ("dormant", "agency_retired"):  # the platform did it (dormancy.py)
+            raise LoginRefused("您的账号因长期未使用或所属主管部门已撤销而停用，请联系平台安全管理员重新启用")
         if user.kind == "individual":
             raise LoginRefused("您的账号已被禁用，请联系本单位法人用户（单位管理员）启用")
         raise LoginRefused("您的账号已被禁用，请联系系统管理员")
@@ -105,6 +105,30 @@ def authenticate(dbsession, account: str, password: str, settings=None) -> User:
     if password_expired(user, settings, now):
         user.must_change_password = True
     return user
+
+
+WRONG_CURRENT = "原密码不正确"
+
+
+def confirm_current_password(dbsession, user: User, password: str, settings=None,
+                             wrong: str = WRONG_CURRENT) -> None:
+    """A logged-in user proving they know their password again (changing it,
+    changing the mobile): a wrong one counts toward the same lock as a wrong
+    password at login, so a left-open session cannot be used to guess it.
+    Raises :class:`LoginRefused` (:class:`AccountLocked` once locked),
+    whose message starts with ``wrong``."""
+    settings = settings or {}
+    now = utcnow()
+    if is_locked(user, now):
+        raise AccountLocked(user.locked_until)
+    if verify_password(user.password_hash, password):
+        return
+    attempts = policy.lockout_attempts(settings)
+    counted = lockout.count_failure(dbsession, lockout.LOGINS, user.id, now=now, limit=attempts,
+                                    period=policy.lockout_period(settings))
+    if counted.locked_until is not None:
+        raise AccountLocked(counted.locked_until)
+    raise LoginRefused(f"{wrong}，还可尝试{attempts - counted.failures}次")
 
 
 def unlock(user: User) -> None:
@@ -162,6 +186,25 @@ def set_password(user: User, password: str, must_change: bool = False,
     user.password_changed_at = utcnow()
     user.auth_version = (user.auth_version or 0) + 1
     user.must_change_password = must_change
+
+
+def set_status(user: User, status: str) -> bool:
+    """Enable or disable (the organisation admin's and the system admin's
+    启用/禁用); returns whether anything changed. Disabling ends the user's
+    sessions for good (re-enabling does not revive them). Enabling forgets a
+    dormancy warning and the platform's reason for disabling, so
+    ``kjgl accounts dormant`` warns afresh before disabling it again. A
+    closed (注销) account is never enabled again."""
+    if status not in ("active", "disabled"):
+        raise ValueError(f"unknown status {status!r}")
+    if user.status == status or user.disabled_reason == "closed":
+        return False
+    user.status = status
+    if status == "disabled":
+        user.auth_version = (user.auth_version or 0) + 1
+    else:
+        user.disabled_reason = user.dormancy_warned_at = None
+    return True
 
 
 def home_route(user: User) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
-from pyramid.security import forget, remember
+from pyramid.security import remember
 from pyramid.view import view_config
 from sqlalchemy import or_, select
 
@@ -15,10 +15,11 @@ from ..audit.services import record
 from ..db import utcnow
 from ..layout import flash
 from ..pagination import paginate
+from ..search import contains
 from . import lockout, policy, services, totp
 from .models import User
 from .sessions import LOGIN_AT_KEY, stamp_login
-from .views import landing
+from .views import landing, to_login
 
 PAGE_SIZE = 20
 BAD_FORMAT = "请输入6位数字动态验证码"
@@ -48,7 +49,7 @@ def _try_code(request, user, outcome_of):
     if counted.locked_until is not None:
         record(request.dbsession, request, "totp_failed", success=False, object_type="user", object_id=user.id,
                reason=f"{reason}，账号已锁定", locked_until=counted.locked_until)
-        return outcome, None, _to_login(request, str(services.AccountLocked(counted.locked_until)))
+        return outcome, None, to_login(request, str(services.AccountLocked(counted.locked_until)))
     left = attempts - counted.failures
     record(request.dbsession, request, "totp_failed", success=False, object_type="user", object_id=user.id,
            reason=reason)
@@ -56,23 +57,17 @@ def _try_code(request, user, outcome_of):
     return outcome, f"{reason}{hint}，还可尝试{left}次", None
 
 
-def _to_login(request, message: str):
-    headers = forget(request)
-    flash(request, message)
-    return HTTPSeeOther(request.route_url("login"), headers=headers)
-
-
 def _locked(request, user):
     """A lock set meanwhile (say by another session's wrong codes) ends this session too."""
     if services.is_locked(user):
-        return _to_login(request, str(services.AccountLocked(user.locked_until)))
+        return to_login(request, str(services.AccountLocked(user.locked_until)))
     return None
 
 
 def _complete(request, user, event):
     locked_until = lockout.clear(request.dbsession, lockout.LOGINS, user.id, now=utcnow())
     if locked_until is not None:  # locked by a concurrent failure: this success does not count
-        return _to_login(request, str(services.AccountLocked(locked_until)))
+        return to_login(request, str(services.AccountLocked(locked_until)))
     user.last_login_at = utcnow()
     record(request.dbsession, request, event, object_type="user", object_id=user.id)
     login_at, next_path = request.session.get(LOGIN_AT_KEY), request.session.get(totp.NEXT_KEY)
@@ -152,8 +147,7 @@ def totp_accounts(request):
     text = request.params.get("q", "").strip()[:50]
     stmt = select(User).where(User.kind.in_(sorted(policy.SECOND_FACTOR_KINDS)))
     if text:
-        like = f"%{text}%"
-        stmt = stmt.where(or_(User.account.ilike(like), User.name.ilike(like)))
+        stmt = stmt.where(or_(contains(User.account, text), contains(User.name, text)))
     stmt = stmt.order_by(User.kind, User.account)
     return {"page_title": "双因素认证管理", "page": paginate(request.dbsession, stmt, request, PAGE_SIZE),
             "q": text, "totp_on": request.registry.settings["kjgl.totp"], "show_time": show_time}

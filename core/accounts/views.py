@@ -10,7 +10,6 @@ from ..forms import form_values
 from ..layout import flash
 from ..security import local_path
 from . import policy, services, totp
-from .passwords import verify_password
 from .schemas import CHANGE_PASSWORD, LOGIN
 from .sessions import LOGIN_AT_KEY, stamp_login
 
@@ -71,8 +70,8 @@ def logout(request):
     user = request.identity
     if user is not None:
         record(request.dbsession, request, "logout", object_type="user", object_id=user.id)
-        # the session lives in a signed cookie; a copy of it must stop working too
-        user.auth_version = (user.auth_version or 0) + 1
+    # ends this session's server-side row too, so a copy of the cookie stops
+    # working; the user's sessions elsewhere go on
     headers = forget(request)
     return HTTPSeeOther(request.route_url("login"), headers=headers)
 
@@ -92,9 +91,16 @@ def change_password(request):
     if request.method == "POST":
         result = CHANGE_PASSWORD.validate(request.POST)
         errors = dict(result.errors)
-        if not errors and not verify_password(user.password_hash, result.data["old_password"]):
-            errors["old_password"] = "原密码不正确"
         settings = request.registry.settings
+        if not errors:
+            try:
+                services.confirm_current_password(request.dbsession, user, result.data["old_password"], settings)
+            except services.LoginRefused as refused:
+                record(request.dbsession, request, "password_change", success=False, object_type="user",
+                       object_id=user.id, reason=str(refused))
+                if isinstance(refused, services.AccountLocked):
+                    return to_login(request, str(refused))
+                errors["old_password"] = str(refused)
         if not errors:
             message = services.password_errors(user, user.account, result.data["password"], settings)
             if message:
@@ -110,6 +116,15 @@ def change_password(request):
     return {"page_title": "修改密码", "values": values, "errors": errors, "schema": CHANGE_PASSWORD,
             "must_change": user.must_change_password,
             "expired": services.password_expired(user, request.registry.settings)}
+
+
+def to_login(request, message: str):
+    """End the session and show ``message`` on the login page (an account
+    locked from inside a session). Returned, not raised: a raised response
+    would abort the transaction and with it the lock."""
+    headers = forget(request)
+    flash(request, message)
+    return HTTPSeeOther(request.route_url("login"), headers=headers)
 
 
 @view_config(route_name="session.ping", renderer="json", permission="core:account:self", request_method="GET")

@@ -18,14 +18,16 @@ class AgencyOption:
     name: str
     depth: int
     full_name: str
+    agency: Agency | None = None  # the row, for the agency management page
 
 
 def _ancestor_ids(agency: Agency) -> list[int]:
     return [int(part) for part in agency.path.strip("/").split("/") if part]
 
 
-def tree_options(dbsession) -> list[AgencyOption]:
-    """All agencies, parents before their children, siblings in seeded order."""
+def tree_options(dbsession, *, active_only: bool = False) -> list[AgencyOption]:
+    """All agencies, parents before their children, siblings in seeded order;
+    with ``active_only`` a retired agency and its subtree are left out."""
     agencies = list(dbsession.scalars(select(Agency)))
     children: dict[int | None, list[Agency]] = {}
     for agency in agencies:
@@ -36,8 +38,10 @@ def tree_options(dbsession) -> list[AgencyOption]:
 
     def walk(parent_id, depth, prefix):
         for agency in children.get(parent_id, []):
+            if active_only and agency.retired:
+                continue
             full = prefix + [agency.name]
-            options.append(AgencyOption(agency.code, agency.name, depth, SEPARATOR.join(full)))
+            options.append(AgencyOption(agency.code, agency.name, depth, SEPARATOR.join(full), agency))
             walk(agency.id, depth + 1, full)
 
     walk(None, 0, [])

@@ -10,9 +10,10 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..accounts.passwords import hash_password
-from ..accounts.services import set_password
+from ..accounts.services import set_password, set_status  # noqa: F401  (the staff pages' 启用/禁用)
 from ..agencies.models import Agency
 from ..agencies.services import in_subtree
+from ..search import contains
 
 # no look-alikes (0/O, 1/l/I) so a password read off the screen is typed right
 _UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -50,24 +51,12 @@ def reset_password(user: User) -> str:
     return password
 
 
-def set_status(user: User, status: str) -> bool:
-    """Enable or disable; returns False when the status was already that."""
-    if status not in ("active", "disabled"):
-        raise ValueError(f"unknown status {status!r}")
-    if user.status == status:
-        return False
-    user.status = status
-    return True
-
-
 def staff_query(*, text: str = "", agency: Agency | None = None, status: str = ""):
     """Agency staff, optionally matching ``text`` in account or name, inside
     ``agency``'s subtree, with a status; the newest account first."""
     stmt = select(User).where(User.kind == "agency").options(joinedload(User.agency))
     if text:
-        needle = text.lower()
-        stmt = stmt.where(or_(func.lower(User.account).contains(needle, autoescape=True),
-                              User.name.contains(text, autoescape=True)))
+        stmt = stmt.where(or_(contains(User.account, text), contains(User.name, text)))
     if agency is not None:
         stmt = stmt.where(in_subtree(User.agency_id, agency))
     if status:

@@ -78,7 +78,7 @@ def staff_list(request):
 @view_config(route_name="admin.staff.new", renderer="kjgl.core:templates/admin/staff_form.pt",
              permission="core:admin:manage")
 def staff_new(request):
-    options = tree_options(request.dbsession)
+    options = tree_options(request.dbsession, active_only=True)  # no new staff for a retired agency
     schema = staff_schema(o.code for o in options)
     values, errors = {"delivery": SHOW_ONCE}, {}
     if request.method == "POST":

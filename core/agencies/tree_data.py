@@ -22,7 +22,17 @@ CHONGQING_DISTRICTS = (
     "巫山县", "巫溪县", "石柱土家族自治县", "秀山土家族苗族自治县",
     "酉阳土家族苗族自治县", "彭水苗族土家族自治县",
 )
-CHONGQING_ZONES = ("两江新区", "高新区", "万盛经开区")
+# Seed 004's "两江新区/高新区、经开区" column and its chart of "两江新区、国家级高新区
+# 和经开区": the national new area, the four national high-tech zones and the
+# three national economic-technological development zones, plus 万盛经开区
+# (which governs the former 万盛区), by their official full names. 重庆高新技术
+# 产业开发区 is branded 西部科学城重庆高新区. The first three codes (cq-z01..03)
+# keep their order; municipal high-tech zones are added by the system admin.
+CHONGQING_ZONES = (
+    "重庆两江新区", "重庆高新技术产业开发区", "万盛经济技术开发区",
+    "重庆经济技术开发区", "万州经济技术开发区", "长寿经济技术开发区",
+    "璧山高新技术产业开发区", "荣昌高新技术产业开发区", "永川高新技术产业开发区",
+)
 PROVINCES = (
     "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省",
     "上海市", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省",

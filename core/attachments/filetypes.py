@@ -93,9 +93,24 @@ def verify(kind: FileKind, stored: BinaryIO) -> bool:
         return False
 
 
+ACTIVE = "含活动内容"
+# action types (``/S``) that run code, start programs or send data out
+ACTIVE_ACTIONS = {
+    "/JavaScript": "JavaScript脚本",
+    "/Launch": "启动外部程序的动作（Launch）",
+    "/SubmitForm": "向外提交表单数据的动作",
+    "/ImportData": "导入外部数据的动作",
+    "/RichMediaExecute": "多媒体脚本",
+    "/GoToE": "打开嵌入文件的动作",
+}
+# a 10 MB file holds far fewer objects; past this the file is treated as damaged
+MAX_PDF_OBJECTS = 500_000
+
+
 def pdf_problem(stored: BinaryIO) -> str | None:
-    """None for a PDF that opens without a password and has pages, otherwise
-    why not: "已加密" or "已损坏"."""
+    """None for a PDF that opens without a password, has pages and holds no
+    active content, otherwise why not: "已加密", "已损坏", or
+    "含活动内容：" followed by what was found (JavaScript、嵌入文件 …)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -105,8 +120,68 @@ def pdf_problem(stored: BinaryIO) -> str | None:
             return "已加密"
         if len(reader.pages) == 0:
             return "已损坏"
+        found = active_content(reader)
     except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError,
             RecursionError, OSError, EOFError, zlib.error):
         # pypdf's own errors, and what malformed object tables make it raise
         return "已损坏"
+    if found:
+        return f"{ACTIVE}：{'、'.join(found)}"
     return None
+
+
+def active_content(reader) -> list[str]:
+    """What in the PDF can act by itself when a reviewer opens it, in Chinese:
+    JavaScript (``/JS``, ``/JavaScript``), actions that run when the file or a
+    page opens (``/OpenAction`` other than going to a page, ``/AA``),
+    actions that start programs or send data (``/Launch`` …), embedded files
+    (``/EmbeddedFiles``, ``/EF``) and XFA forms. Every object reachable from
+    the document's catalog is looked at as pypdf decodes it, so a name spelt
+    with ``#`` escapes or hidden in a compressed object stream is found too."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    found: dict[str, None] = {}
+    stack, seen, count = [reader.trailer.raw_get("/Root")], set(), 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            ref = (obj.idnum, obj.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            obj = obj.get_object()
+        count += 1
+        if count > MAX_PDF_OBJECTS:
+            raise ValueError("too many objects")
+        if isinstance(obj, DictionaryObject):
+            values = dict(obj)  # unresolved: references go through ``seen``
+            if "/JS" in values or "/JavaScript" in values:
+                found["JavaScript脚本"] = None
+            if "/OpenAction" in values and _is_action(values["/OpenAction"]):
+                found["打开文件时自动执行的动作（OpenAction）"] = None
+            if "/AA" in values:
+                found["自动触发的动作（AA）"] = None
+            if "/EmbeddedFiles" in values or "/EF" in values or _resolved(values.get("/Type")) == "/EmbeddedFile":
+                found["嵌入文件"] = None
+            if "/XFA" in values:
+                found["XFA表单"] = None
+            action = ACTIVE_ACTIONS.get(str(_resolved(values.get("/S"))))
+            if action:
+                found[action] = None
+            stack.extend(values.values())
+        elif isinstance(obj, ArrayObject):
+            stack.extend(list.__iter__(obj))
+    return list(found)
+
+
+def _resolved(value):
+    return value.get_object() if value is not None and hasattr(value, "get_object") else value
+
+
+def _is_action(value) -> bool:
+    """An ``/OpenAction`` that does more than show a page: an action dictionary
+    other than ``/GoTo`` (a destination array just opens the file at a page)."""
+    from pypdf.generic import DictionaryObject
+
+    value = _resolved(value)
+    return isinstance(value, DictionaryObject) and str(_resolved(value.get("/S"))) != "/GoTo"

@@ -6,7 +6,8 @@ computed on the way into storage. The bytes are written before the row is
 flushed; if the request's transaction then aborts, the stored file is removed,
 and a deleted attachment's bytes go only once the deletion is committed.
 A PDF must also open with pypdf (not
-broken, not encrypted) or it is refused naming the slot; ``kjgl.upload_parse_pdf = false`` turns that off.
+broken, not encrypted, no JavaScript, automatic actions or embedded files) or
+it is refused naming the slot and the file; ``kjgl.upload_parse_pdf = false`` turns that off.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from pyramid.settings import asbool
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..audit.services import changes, record
 from . import filetypes
@@ -61,6 +62,16 @@ def uploads_in(params, name: str) -> list:
     empty string, which is not a file)."""
     return [item for item in params.getall(name)
             if getattr(item, "filename", None) and getattr(item, "file", None) is not None]
+
+
+def posted(params, slots) -> bool:
+    """Whether any file was posted for one of ``slots``."""
+    return any(uploads_in(params, slot.name) for slot in slots)
+
+
+def held(dbsession, owner_type: str, owner_id: int, slot_name: str) -> int:
+    return dbsession.scalar(select(func.count()).select_from(Attachment).where(
+        Attachment.owner_type == owner_type, Attachment.owner_id == owner_id, Attachment.slot == slot_name))
 
 
 def _read_head(stream) -> bytes:
@@ -125,7 +136,8 @@ def add_upload(dbsession, storage, *, owner_type: str, owner_id: int, slot: Slot
             problem = filetypes.pdf_problem(stored)
         if problem is not None:
             storage.delete(key)
-            raise UploadRefused(_PDF_REFUSALS[problem].format(slot=slot.title, filename=filename))
+            reason, _, found = problem.partition("：")
+            raise UploadRefused(_PDF_REFUSALS[reason].format(slot=slot.title, filename=filename, found=found))
 
     attachment = Attachment(
         owner_type=owner_type, owner_id=owner_id, slot=slot.name, filename=filename,
@@ -146,40 +158,58 @@ class _TooBig(Exception):
 _PDF_REFUSALS = {
     "已加密": "{slot}：文件“{filename}”是加密（设有密码）的PDF，无法审核，未上传；请取消密码后重新上传",
     "已损坏": "{slot}：文件“{filename}”不是有效的PDF文件（文件已损坏或不完整），未上传；请重新生成后上传",
+    filetypes.ACTIVE: "{slot}：文件“{filename}”含有可自动执行的内容（{found}），为保护审核人员不予接收，未上传；"
+                      "请用“打印为PDF”或扫描另存为不含脚本和附件的PDF后重新上传",
 }
 
 
 def save_uploads(request, owner_type: str, owner_id: int, slots) -> tuple[list[Attachment], dict[str, str]]:
     """Store every file posted for ``slots``: (stored, {slot name: message})
     — a refused file does not stop the others."""
-    storage = request.registry["kjgl.storage"]
-    default_max = request.registry.settings["kjgl.upload_max_bytes"]
-    parse_pdf = asbool(request.registry.settings.get("kjgl.upload_parse_pdf", True))
+    settings = request.registry.settings
     stored, errors = [], {}
     for slot in slots:
-        messages = []
-        files = uploads_in(request.POST, slot.name)
-        if not slot.multiple and len(files) > 1:
-            messages.append(f"{slot.title}：只能上传一个文件")
-            files = files[:1]
-        for upload in files:
-            try:
-                attachment = add_upload(
-                    request.dbsession, storage, owner_type=owner_type, owner_id=owner_id, slot=slot,
-                    upload=upload, default_max=default_max, user=request.identity, txn=request.tm.get(),
-                    parse_pdf=parse_pdf,
-                )
-            except UploadRefused as refused:
-                messages.append(str(refused))
-                continue
-            stored.append(attachment)
-            record(request.dbsession, request, "attachment_upload", object_type=owner_type,
-                   object_id=owner_id, slot=slot.name, attachment_id=attachment.id,
-                   filename=attachment.filename, size=attachment.size, sha256=attachment.sha256,
-                   changes=changes({}, {"attachment": attachment.filename}))
+        kept, messages = store_files(
+            request.dbsession, request.registry["kjgl.storage"], settings, owner_type=owner_type,
+            owner_id=owner_id, slot=slot, files=uploads_in(request.POST, slot.name), user=request.identity,
+            txn=request.tm.get(), request=request)
+        stored += kept
         if messages:
             errors[slot.name] = "；".join(messages)
     return stored, errors
+
+
+def store_files(dbsession, storage, settings, *, owner_type: str, owner_id: int, slot: Slot, files: list,
+                user, txn=None, request=None, ip: str | None = None) -> tuple[list[Attachment], list[str]]:
+    """Store ``files`` (posted uploads) in ``slot`` of the owner, each checked
+    and audited: (stored, messages of the refused ones). A slot holds at most
+    ``kjgl.upload_max_files`` files: a choice that would pass it is refused whole."""
+    max_files = settings["kjgl.upload_max_files"]
+    messages, stored = [], []
+    if not slot.multiple and len(files) > 1:
+        messages.append(f"{slot.title}：只能上传一个文件")
+        files = files[:1]
+    already = held(dbsession, owner_type, owner_id, slot.name) if files else 0
+    if already + len(files) > max_files:
+        messages.append(f"{slot.title}：每项最多上传{max_files}个文件（已有{already}个），本次选择的{len(files)}个"
+                        f"文件均未上传；请删除不需要的文件或减少所选文件后重新上传")
+        files = []
+    for upload in files:
+        try:
+            attachment = add_upload(
+                dbsession, storage, owner_type=owner_type, owner_id=owner_id, slot=slot, upload=upload,
+                default_max=settings["kjgl.upload_max_bytes"], user=user, txn=txn,
+                parse_pdf=asbool(settings.get("kjgl.upload_parse_pdf", True)),
+            )
+        except UploadRefused as refused:
+            messages.append(str(refused))
+            continue
+        stored.append(attachment)
+        record(dbsession, request, "attachment_upload", user=user, ip=ip, object_type=owner_type,
+               object_id=owner_id, slot=slot.name, attachment_id=attachment.id,
+               filename=attachment.filename, size=attachment.size, sha256=attachment.sha256,
+               changes=changes({}, {"attachment": attachment.filename}))
+    return stored, messages
 
 
 def files_for(dbsession, owner_type: str, owner_id: int) -> dict[str, list[Attachment]]:

@@ -21,6 +21,8 @@ EVENTS = {
     "totp_failed": "动态口令验证失败",
     "totp_reset": "重置动态口令",
     "logout": "退出登录",
+    "session_end": "结束本人登录会话",
+    "session_force_end": "强制会话下线",
     "register": "用户注册",
     "password_change": "修改密码",
     "password_reset": "重置密码",
@@ -38,6 +40,7 @@ EVENTS = {
     "document_generate": "生成文档",
     "document_download": "下载已生成文档",
     "document_version": "生成申报书（新版本号）",
+    "document_version_check": "核对申报书版本号",
     "storage_sweep": "清理存储文件",
     "batch_open": "开启填报批次",
     "batch_close": "关闭填报批次",
@@ -55,7 +58,48 @@ EVENTS = {
     "keys_rotate": "轮换数据加密密钥",
     "pii_view": "查看完整个人信息",
     "profile_change": "修改个人信息",
+    "admin_create": "创建管理员账号（命令行）",
+    "demo_load": "载入演示数据（命令行）",
+    "db_restore": "恢复数据库和附件（命令行）",
+    "failed_login_purge": "清理过期的未知账号登录失败记录",
+    "agency_seed": "初始化主管部门",
+    "agency_create": "新增主管部门",
+    "agency_change": "修改主管部门",
+    "agency_retire": "撤销主管部门",
+    "agency_restore": "恢复主管部门",
+    "agency_delete": "删除主管部门",
+    "batch_reopen": "重新开放填报批次",
+    "batch_extend": "延长填报批次截止日期",
+    "dormancy_warning": "长期未使用账号停用提醒",
+    "dormant_disable": "停用长期未使用账号",
+    "agency_staff_disable": "停用已撤销主管部门的用户",
+    "user_reenable": "重新启用账号",
+    "personal_data_export": "下载本人个人信息",
+    "account_close": "注销账号",
 }
+
+
+class CliActor:
+    """Who ran a ``kjgl`` command: the operating-system user, role ``cli``
+    (the audit log's account and role columns)."""
+
+    id = None
+    kind = "cli"
+
+    def __init__(self, account: str):
+        self.account = account[:30]
+
+
+def cli_actor() -> CliActor:
+    import getpass
+
+    try:
+        name = getpass.getuser()
+    except Exception:  # no login name (a container without passwd entry): the uid
+        import os
+
+        name = f"uid{os.getuid()}"
+    return CliActor(name)
 
 
 def client_ip(request) -> str | None:

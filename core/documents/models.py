@@ -26,3 +26,6 @@ class GeneratedDocument(StoredFile, Base):
     permission: Mapped[str | None] = mapped_column(String(64))
     object_type: Mapped[str | None] = mapped_column(String(64))
     object_id: Mapped[int | None] = mapped_column(Integer)
+    # digest of what the document was made from (services.content_hash): the
+    # same inputs again reuse this document instead of storing another
+    content_sha256: Mapped[str | None] = mapped_column(String(64))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..attachments.models import Attachment
-from ..audit.services import record
+from ..audit.services import cli_actor, record
 from ..db import utcnow
 from ..settings import SettingsError
 from .models import GeneratedDocument
@@ -79,6 +79,6 @@ def sweep(session, storage, *, grace: dt.timedelta, retention: dt.timedelta) -> 
     partial, orphans = sweep_files(session, storage, grace)
     result = SweepResult(partial, orphans, documents)
     with session.begin():
-        record(session, None, "storage_sweep", account="kjgl-cli", grace_hours=grace.total_seconds() / 3600,
+        record(session, None, "storage_sweep", user=cli_actor(), grace_hours=grace.total_seconds() / 3600,
                retention_days=retention.days, partial=partial, orphans=orphans, documents=documents)
     return result

@@ -8,7 +8,6 @@ from pyramid.view import view_config
 from sqlalchemy import or_, select
 
 from ..audit.localtime import show as show_time
-from ..audit.services import record
 from ..pagination import paginate
 from . import services
 from .models import GeneratedDocument
@@ -40,8 +39,4 @@ def download(request):
     document = services.owned(request, int(request.matchdict["id"]))
     if document is None:
         raise HTTPNotFound()
-    response = services.serve(request, document)
-    record(request.dbsession, request, "document_download", object_type=services.OBJECT_TYPE,
-           object_id=document.id, success=response.status_int == 200, kind=document.kind,
-           filename=document.filename, sha256=document.sha256)
-    return response
+    return services.serve_again(request, document)

@@ -14,7 +14,6 @@ from ..audit.localtime import to_local
 from ..db import utcnow
 from ..documents import services as documents
 from ..documents.services import DOCX, XLSX
-from ..exports.docx_builder import filing_document
 from ..exports.xlsx_builder import submission_columns, submission_row, write_rows
 from ..review.models import ReviewEvent, Submission
 from . import services
@@ -28,14 +27,21 @@ def word_response(request, filing, sub: Submission, full: bool = True) -> Respon
     if not full:
         data = masked(filing, data)
     org = sub.organisation
-    body = filing_document(
-        filing, data, year=sub.batch.year, organisation_name=org.name, credit_code=org.credit_code,
-        attachments=attachments.files_for(request.dbsession, filing.owner_type, sub.id),
-        state_title=sub.state_title, generated_at=to_local(utcnow()),
-    )
-    return documents.export(request, body, kind="filing_word", content_type=DOCX,
-                            filename=f"{filing.document_title.format(year=sub.batch.year)}-{sub.title}.docx",
-                            object_type=filing.owner_type, object_id=sub.id)
+    # imported at first use, not at start-up: python-docx alone is about 0.2 s of every start (issue 9)
+    from ..exports.docx_builder import filing_document
+
+    files = attachments.files_for(request.dbsession, filing.owner_type, sub.id)
+    filename = f"{filing.document_title.format(year=sub.batch.year)}-{sub.title}.docx"
+    # what the document shows, all but the time it is made: the same again reuses the kept one
+    made_from = documents.content_hash(
+        filing_document, filing.module_key, filing.kind, data, sub.batch.year, org.name, org.credit_code,
+        {slot: [(a.id, a.filename) for a in kept] for slot, kept in files.items()}, sub.state_title, filename)
+    return documents.export_unless_unchanged(
+        request, lambda: filing_document(
+            filing, data, year=sub.batch.year, organisation_name=org.name, credit_code=org.credit_code,
+            attachments=files, state_title=sub.state_title, generated_at=to_local(utcnow())),
+        content_sha256=made_from, kind="filing_word", content_type=DOCX, filename=filename,
+        object_type=filing.owner_type, object_id=sub.id)
 
 
 def masked(filing, data: dict) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -14,13 +14,16 @@ from .. import masking
 from ..agencies.models import Agency
 from ..attachments import services as attachments
 from ..audit.services import changes, record, snapshot
+from ..crypto import defer_sealed
 from ..errors import refusal
 from ..forms import Field, Schema
 from ..layout import flash
+from ..organisations.models import Organisation
 from ..pagination import paginate
 from ..reveal import reveal
 from ..review import services as review
 from ..review.models import STATES, Batch, Submission
+from ..search import contains
 from . import services
 from .access import reviewer_record
 from .exporting import personal_fields, word_response, xlsx_response
@@ -44,21 +47,38 @@ def filtered(request, filing):
     if filters["state"] in REVIEW_STATES:
         stmt = stmt.where(Submission.state == filters["state"])
     if filters["name"]:
-        stmt = stmt.where(Submission.title.contains(filters["name"], autoescape=True))
+        stmt = stmt.where(contains(Submission.title, filters["name"]))
     if filters["district"].isdigit():
         stmt = stmt.where(Submission.agency_id == int(filters["district"]))
+    for extra in filing.list_filters:
+        value = p.get(extra.name, "").strip()[:64]
+        filters[extra.name] = value
+        if value:
+            stmt = extra.apply(stmt, value)
     return stmt.order_by(Submission.submitted_at.desc(), Submission.id.desc()), filters
 
 
+def list_filter_choices(request, filing) -> list:
+    """(filter, choices) of the plugin's filters, within the reviewer's scope."""
+    scoped = review.reviewer_scope(select(Submission).where(Submission.module_key == filing.module_key),
+                                   request.identity)
+    return [(f, f.choices(request.dbsession, scoped)) for f in filing.list_filters]
+
+
 def _districts(request):
-    user = request.identity
+    """The district filter's choices: the districts of the reviewer's subtree
+    that the filing's records can reach (a national reviewer sees this
+    province's districts, not every province's)."""
+    user, root = request.identity, request.records_root
+    base = root if root is not None and user.agency.contains(root) else user.agency
     return list(request.dbsession.scalars(
-        select(Agency).where(Agency.level == "district", Agency.path.startswith(user.agency.path))
+        select(Agency).where(Agency.level == "district", Agency.path.startswith(base.path))
         .order_by(Agency.path)))
 
 
-# what a row of the list shows, loaded with the rows
-LIST_LOADS = (contains_eager(Submission.batch), joinedload(Submission.organisation), joinedload(Submission.agency))
+# what a row of the list shows, loaded with the rows (not the organisation's sealed numbers)
+LIST_LOADS = (contains_eager(Submission.batch), joinedload(Submission.organisation).options(*defer_sealed(Organisation)),
+              joinedload(Submission.agency))
 
 
 def review_list(request, filing):
@@ -72,6 +92,8 @@ def review_list(request, filing):
         "states": REVIEW_STATES, "years": years, "districts": _districts(request),
         "can_decide": review.decidable(request.dbsession, chain, page.items, request.identity),
         "chain": chain, "may_export_full": request.has_permission(f"{filing.module_key}:export:full"),
+        "list_filters": list_filter_choices(request, filing),
+        "graded": any(step.grades for step in chain.steps),
     }
 
 
@@ -99,7 +121,8 @@ def review_export(request, filing):
 DECISION = Schema(
     Field("decision", "审核结果", kind="radio", choices=("approve", "return")),
     Field("opinion", "审批意见", kind="textarea", required=False, max_length=1000),
-    Field("grade", "评价等级", kind="select", required=False, choices=("优秀", "良好", "合格", "不合格")),
+    # the step's own grades (ReviewStep.grades) are checked by the review engine
+    Field("grade", "评价等级", required=False, max_length=16),
     Field("score", "评分", kind="decimal", required=False, min_value=Decimal(0), max_value=Decimal(100)),
     Field("version", "版本", kind="int", required=True),
 )
@@ -123,7 +146,19 @@ def _detail(request, filing, sub, errors=None, values=None, message=""):
         "mask_field": masking.field_value,
         **reveal(request, f"{filing.module_key}.review.detail", id=sub.id, object_type=filing.owner_type,
                  object_id=sub.id, fields=personal_fields(filing), note="手机号码等个人信息"),
+        **(_tabbed_detail(request, filing, sub) if filing.tabs else {}),
     }
+
+
+def _tabbed_detail(request, filing, sub) -> dict:
+    """A tabbed document read-only, and the answer to a typed version number."""
+    from . import document_views, tab_views
+
+    from .versions import versions_of
+
+    return {"doc": tab_views.document_view(request.dbsession, filing, sub),
+            "check": document_views.version_check(request, filing, sub) if filing.versioned else None,
+            "versions": versions_of(request.dbsession, sub.id) if filing.versioned else []}
 
 
 def review_detail(request, filing):
@@ -184,13 +219,15 @@ def batches(request, filing):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "close":
-            batch = request.dbsession.get(Batch, int(request.POST.get("batch_id", "0") or 0))
-            if batch is not None and batch.module_key == filing.module_key:
-                before = snapshot(batch, ("status",))
-                batch.status = "closed"
-                record(request.dbsession, request, "batch_close", object_type="review_batch", object_id=batch.id,
-                       changes=changes(before, snapshot(batch, ("status",))))
-                flash(request, f"{batch.title}已关闭")
+            raw = request.POST.get("batch_id", "")
+            batch = request.dbsession.get(Batch, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+            if batch is None or batch.module_key != filing.module_key:
+                return refusal(request, "批次不存在", 404)
+            try:
+                review.close_batch(request.dbsession, batch, request.identity, request)
+            except review.ReviewError as exc:
+                return refusal(request, exc.message, exc.status)
+            flash(request, f"{batch.title}已关闭")
             return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
         schema = batch_schema(filing)
         result = schema.validate(request.POST)
@@ -214,7 +251,39 @@ def batches(request, filing):
     rows = list(request.dbsession.scalars(select(Batch).where(Batch.module_key == filing.module_key)
                                           .order_by(Batch.year.desc())))
     return {"page_title": f"{filing.title} — 填报批次", "filing": filing, "batches": rows,
-            "schema": batch_schema(filing), "values": values, "errors": errors, "today": dt.date.today()}
+            "schema": batch_schema(filing), "values": values, "errors": errors, "today": dt.date.today(),
+            "manageable": {b.id for b in rows if review.may_manage_batch(request.identity, b)}}
+
+
+REOPEN = Schema(Field("deadline", "新的截止日期", kind="date"))
+
+
+def batch_reopen(request, filing):
+    """重新开放 a closed batch / 延长截止日期 of an open one: a confirmation
+    page saying what happens, then the change (owner agency and ancestors only)."""
+    batch = request.dbsession.get(Batch, int(request.matchdict["id"]))
+    if batch is None or batch.module_key != filing.module_key or \
+            not review.may_manage_batch(request.identity, batch):
+        raise HTTPNotFound()
+    today = dt.date.today()
+    values, errors = {}, {}
+    if request.method == "POST":
+        result = REOPEN.validate(request.POST)
+        values, errors = {"deadline": request.POST.get("deadline", "")}, dict(result.errors)
+        if not errors:
+            try:
+                event = review.reopen_batch(request.dbsession, batch, request.identity, result.data["deadline"],
+                                            today=today, request=request)
+            except review.ReviewError as exc:
+                errors[exc.field or "deadline"] = exc.message
+            else:
+                what = "已重新开放" if event == "batch_reopen" else "已延长"
+                flash(request, f"{batch.title}批次{what}，截止日期{batch.deadline:%Y-%m-%d}")
+                return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
+        request.response.status = 400
+    return {"page_title": f"{filing.title} — {'重新开放批次' if batch.status == 'closed' else '延长截止日期'}",
+            "filing": filing, "batch": batch, "schema": REOPEN, "values": values, "errors": errors,
+            "today": today}
 
 
 def register(config, filing, prefix: str):
@@ -228,11 +297,18 @@ def register(config, filing, prefix: str):
          "GET", decide),
         (f"{k}.review.decide", f"{prefix}/review/{{id:\\d{{1,9}}}}/decide", review_decide, T + "review_detail.pt",
          "POST", decide),
-        (f"{k}.review.word", f"{prefix}/review/{{id:\\d{{1,9}}}}/word.docx", review_word, None, "GET", decide),
         (f"{k}.batches", f"{prefix}/batches", batches, T + "batches.pt", ("GET", "POST"), manage),
+        (f"{k}.batch.reopen", f"{prefix}/batches/{{id:\\d{{1,9}}}}/reopen", batch_reopen, T + "batch_reopen.pt",
+         ("GET", "POST"), manage),
     ]
+    if not filing.tabs:  # a one-page form's Word copy; a tabbed document has its numbered versions
+        routes.append((f"{k}.review.word", f"{prefix}/review/{{id:\\d{{1,9}}}}/word.docx", review_word, None,
+                       "GET", decide))
     for name, pattern, view, renderer, methods, permission in routes:
         config.add_route(name, pattern)
         kwargs = {"renderer": renderer} if renderer else {}
         config.add_view(_bind(view, filing), route_name=name, permission=permission,
                         request_method=methods, **kwargs)
+    if filing.versioned:
+        from . import document_views
+        document_views.register_reviewer(config, filing, prefix)

@@ -129,13 +129,11 @@ def create(request, filing: FilingType, raw, today: dt.date | None = None) -> tu
 def save(request, filing: FilingType, sub: Submission, raw, expected_version: int | None) -> Outcome:
     """暂存: store the well-formed form values and any files posted with them.
 
-    Files are stored even if a field is malformed (they are separate
-    records); the fields are then not stored and the form shows why."""
+    A save refused for its fields stores nothing, its files included; files
+    are stored once the fields are, and a refused file does not undo the save."""
     review.ensure_editable(sub)
-    stored, upload_errors = attachments.save_uploads(request, filing.owner_type, sub.id, filing.all_slots)
     data, result = _validate(request, filing, raw, True, sub.organisation)
-    errors = dict(upload_errors)
-    errors.update(result.errors)
+    errors = dict(result.errors)
     name = result.data.get(filing.name_field)
     if not name and filing.name_field not in errors:
         errors[filing.name_field] = f"{filing.schema.by_name[filing.name_field].label}不能为空"
@@ -145,15 +143,16 @@ def save(request, filing: FilingType, sub: Submission, raw, expected_version: in
             Submission.carrier_key == review.carrier_key(name), Submission.id != sub.id))
         if clash is not None:
             errors[filing.name_field] = f"“{name}”在本批次已有一条记录，同一载体每个批次只能填报一次"
-    if set(errors) - set(upload_errors):
+    if errors:
         return Outcome(False, errors, "表单内容未保存，请修改标红的内容后重新暂存" +
-                       ("（已选择的附件已上传）" if stored else ""))
+                       ("（所选附件也未上传，请重新选择）" if attachments.posted(raw, filing.all_slots) else ""))
     agency = district_agency(request.dbsession, request.registry.settings, result.data.get(filing.district_field))
     review.touch_draft(request.dbsession, sub, expected_version, title=name,
                        agency_id=agency.id if agency else None)
     content(request.dbsession, filing, sub).data = serialise(filing, result.data)
+    _, upload_errors = attachments.save_uploads(request, filing.owner_type, sub.id, filing.all_slots)
     if upload_errors:
-        return Outcome(False, errors, "表单已暂存，但部分附件未上传成功")
+        return Outcome(False, upload_errors, "表单已暂存，但部分附件未上传成功")
     return Outcome(True, message="已暂存")
 
 
@@ -164,7 +163,7 @@ def problems_before_submit(request, filing: FilingType, sub: Submission) -> dict
     errors = dict(result.errors)
     for slot in attachments.empty_slots(request.dbsession, filing.owner_type, sub.id, filing.all_slots):
         if slot is filing.signature_slot:
-            errors[slot.name] = "请先导出Word文件，打印并签字盖章，扫描成PDF上传到签章页"
+            errors[slot.name] = f"请上传{slot.title}" + (f"（{slot.help}）" if slot.help else "")
         else:
             errors[slot.name] = f"请上传{slot.title}"
     if sub.agency_id is None and filing.district_field not in errors:

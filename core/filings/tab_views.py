@@ -13,6 +13,7 @@ from . import services, tabbed
 from .access import applicant_record
 from .tables import cell_key, posted_rows
 from .tabs import FIGURES_NOTE, shown
+from .versions import versions_of
 
 
 def _version(request) -> int | None:
@@ -131,7 +132,9 @@ def show_view(request, filing):
     db = request.dbsession
     return {"page_title": f"{filing.title} — 查看", "filing": filing, "sub": sub, "doc": document_view(db, filing, sub),
             "attachments": attachments.files_for(db, filing.owner_type, sub.id),
-            "history": review.history(db, sub), "editable": False, "errors": {}, "message": ""}
+            "history": review.history(db, sub), "editable": False, "errors": {}, "message": "",
+            "full_ids": True,  # the applicant's own record
+            "versions": versions_of(db, sub.id) if filing.versioned else []}
 
 
 def submit_view(request, filing):
@@ -163,18 +166,16 @@ def submit_view(request, filing):
 
 
 def register(config, filing, prefix: str):
-    from .views import _bind
+    from .views import add_views
 
     k = filing.module_key
-    use = f"{k}:module:use"
     T = "kjgl.core:templates/filings/"
-    routes = [
+    add_views(config, filing, [
         (f"{k}.edit", f"{prefix}/{{id:\\d{{1,9}}}}/edit", first_tab, None, "GET"),
         (f"{k}.tab", f"{prefix}/{{id:\\d{{1,9}}}}/tab/{{tab:[a-z_]{{1,32}}}}", tab_view, T + "tab.pt", ("GET", "POST")),
         (f"{k}.submit", f"{prefix}/{{id:\\d{{1,9}}}}/submit", submit_view, T + "tab_submit.pt", ("GET", "POST")),
         (f"{k}.view", f"{prefix}/{{id:\\d{{1,9}}}}", show_view, T + "tab_view.pt", "GET"),
-    ]
-    for name, pattern, view, renderer, methods in routes:
-        config.add_route(name, pattern)
-        kwargs = {"renderer": renderer} if renderer else {}
-        config.add_view(_bind(view, filing), route_name=name, permission=use, request_method=methods, **kwargs)
+    ], f"{k}:module:use")
+    if filing.versioned:
+        from . import document_views
+        document_views.register_applicant(config, filing, prefix)

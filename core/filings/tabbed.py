@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from pyramid.settings import asbool, aslist
+from pyramid.settings import aslist
 from sqlalchemy import select
 
 from ..agencies.models import Agency
@@ -153,7 +153,10 @@ def save_tab(ctx: Context, filing: FilingType, sub: Submission, tab: Tab, params
     review.ensure_editable(sub)
     db = ctx.db
     errors: dict[str, str] = {}
-    raw = {f.name: params.get(f.name) for f in tab.fields}
+    before = stored_values(db, filing, sub)
+    # a read-only field is filled by the system (from the carrier, the
+    # organisation): what the client sends for it is ignored
+    raw = {f.name: before.get(f.name) if f.readonly else params.get(f.name) for f in tab.fields}
     result = Schema(*tab.fields).validate(raw, partial=True)
     errors.update(result.errors)
 
@@ -185,7 +188,6 @@ def save_tab(ctx: Context, filing: FilingType, sub: Submission, tab: Tab, params
     if errors:
         return Outcome(False, errors, "本页内容未保存，请修改标红的内容后重新保存（已选择的附件需重新选择）")
 
-    before = stored_values(db, filing, sub)
     upload_errors: dict[str, str] = {}
     row_changes: dict[str, Any] = {}
     for table in tab.tables:
@@ -226,28 +228,19 @@ def save_tab(ctx: Context, filing: FilingType, sub: Submission, tab: Tab, params
 
 
 def _store(ctx: Context, owner_type: str, owner_id: int, slot, params, name: str) -> dict[str, str]:
+    """The files posted as ``name`` into ``slot``; a single-file slot's new
+    file replaces the one it held."""
     files = attachments.uploads_in(params, name)
     if not files:
         return {}
-    if not slot.multiple:
-        for old in ctx.db.scalars(select(Attachment).where(Attachment.owner_type == owner_type,
-                                                           Attachment.owner_id == owner_id,
-                                                           Attachment.slot == slot.name)):
+    stored, messages = attachments.store_files(ctx.db, ctx.storage, ctx.settings, owner_type=owner_type,
+                                               owner_id=owner_id, slot=slot, files=files, user=ctx.actor,
+                                               txn=ctx.txn, ip=ctx.ip)
+    if stored and not slot.multiple:  # the old file goes only once the new one is in
+        for old in ctx.db.scalars(select(Attachment).where(
+                Attachment.owner_type == owner_type, Attachment.owner_id == owner_id,
+                Attachment.slot == slot.name, Attachment.id.not_in([a.id for a in stored]))):
             attachments.delete(ctx.db, ctx.storage, old, ctx.txn)
-        files = files[:1]
-    messages = []
-    for upload in files:
-        try:
-            att = attachments.add_upload(
-                ctx.db, ctx.storage, owner_type=owner_type, owner_id=owner_id, slot=slot, upload=upload,
-                default_max=ctx.settings["kjgl.upload_max_bytes"], user=ctx.actor, txn=ctx.txn,
-                parse_pdf=asbool(ctx.settings.get("kjgl.upload_parse_pdf", True)))
-        except attachments.UploadRefused as refused:
-            messages.append(str(refused))
-            continue
-        ctx.audit("attachment_upload", object_type=owner_type, object_id=owner_id, slot=slot.name,
-                  attachment_id=att.id, filename=att.filename, size=att.size, sha256=att.sha256,
-                  changes=changes({}, {"attachment": att.filename}))
     return {name: "；".join(messages)} if messages else {}
 
 
@@ -309,24 +302,36 @@ def submit(ctx: Context, filing: FilingType, chain, sub: Submission, agency_id: 
     found = problems(ctx.db, filing, sub)
     if found:
         return Outcome(False, message=f"提交失败：还有{len(found)}处需要完善，请逐项修改后重新提交"), found
+    number = None
+    if filing.versioned:  # the paper copy must carry the version that is submitted
+        from .application import stale
+
+        latest = stale(ctx.db, filing, sub)
+        if not latest:
+            message = ("尚未生成申报书，请先点击“下载材料”生成申报书，核对无误后再提交" if latest is None else
+                       "申报内容在最近一次“下载材料”之后有修改，请重新点击“下载材料”生成最新版本的申报书，核对无误后再提交")
+            return Outcome(False, {"document": message}, message), []
+        number = latest.number
     if chain.step(0).level != review.CHOSEN:
-        before = {"state": sub.state}
+        before = {"state": sub.state, "document_number": sub.document_number}
         try:
             review.submit(ctx.db, chain, sub, ctx.actor)
         except review.InvalidDecision as exc:
             return Outcome(False, {exc.field or "agency": exc.message}, exc.message), []
+        sub.document_number = number
         first = review.step_agency(ctx.db, sub, chain, 0)
         ctx.audit("filing_submit", object_type=filing.owner_type, object_id=sub.id, agency=first.name,
-                  changes=changes(before, {"state": sub.state}))
+                  changes=changes(before, {"state": sub.state, "document_number": sub.document_number}))
         return Outcome(True, message=f"已提交至{first.name}，{filing.submitted_message}"), []
     choices = {a.id: a for a in accepting_agencies(ctx.db, ctx.settings, filing.module_key)}
     chosen = choices.get(int(agency_id)) if str(agency_id or "").isdigit() else None
     if chosen is None:
         return Outcome(False, {"agency": "请选择受理机构"}, "请选择受理机构"), []
-    before = {"state": sub.state}
+    before = {"state": sub.state, "document_number": sub.document_number}
     review.submit(ctx.db, chain, sub, ctx.actor, chosen=chosen)
+    sub.document_number = number
     ctx.audit("filing_submit", object_type=filing.owner_type, object_id=sub.id, agency=chosen.name,
-              changes=changes(before, {"state": sub.state}))
+              changes=changes(before, {"state": sub.state, "document_number": sub.document_number}))
     return Outcome(True, message=f"已提交至{chosen.name}，提交后不能修改申报内容"), []
 
 

@@ -97,7 +97,7 @@ class PartsNotAbove:
 class ProofRequired:
     slot: str
     when: When | None = None
-    reason: str = ""
+    reason: str = ""  # "所有创业团队均须" → "…均须上传入驻协议"; empty → "请上传…"
 
 
 @dataclass(frozen=True)
@@ -241,8 +241,9 @@ def validate_row(table: DetailTable, token: str, raw: Mapping[str, Any], index: 
         elif isinstance(rule, ProofRequired) and not partial and files is not None:
             if (rule.when is None or rule.when.holds(values)) and not files.get(rule.slot):
                 slot = table.slot(rule.slot)
+                title = slot.title if slot else rule.slot
                 errors[cell_key(table, token, rule.slot)] = \
-                    f"{where}：{rule.reason}请上传{slot.title if slot else rule.slot}"
+                    f"{where}：{rule.reason}上传{title}" if rule.reason else f"{where}：请上传{title}"
     if not partial:
         for column in table.columns:
             if column.required and values.get(column.name) is None and column.name not in locked \

@@ -8,6 +8,7 @@ builder, review pages and Excel export are shared.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -18,6 +19,18 @@ from .tables import DetailTable
 from .tabs import Figure, Section, Tab
 
 __all__ = ["FilingType", "Section", "Tab"]
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """A filter of the reviewers' list declared by the plugin (载体类型, 所属区市 …):
+    ``choices(db, scoped)`` gives ``[(value, title)]`` from the reviewer's
+    scoped statement, ``apply(stmt, value)`` narrows a ``select(Submission)``."""
+
+    name: str
+    label: str
+    choices: Callable[[Any, Any], list]
+    apply: Callable[[Any, str], Any]
 
 
 @dataclass(frozen=True)
@@ -37,9 +50,14 @@ class FilingType:
     # content model (a plugin table with submission_id + data JSON), set by the plugin
     model: Any = None
     tabs: tuple[Tab, ...] = ()  # … or tabs, each saved on its own
-    batch_fields: tuple[Field, ...] = ()  # dates a batch carries for this document (Batch columns)
+    batch_fields: tuple[Field, ...] = ()
+    batch_levels: tuple[str, ...] = ("city", "national")  # the agency levels that open and manage batches  # dates a batch carries for this document (Batch columns)
+    list_filters: tuple[ListFilter, ...] = ()
+    versioned: bool = False  # 下载材料 makes a numbered application document; 提交 needs the latest one
+    name_label: str = ""  # the record's name in lists (default: "{noun}名称")
     review_title: str = ""  # the reviewers' menu title (default: "{noun}审核")
     submitted_message: str = "已提交审核，提交后不能修改申报内容"
+    list_note: str = ""  # how to fill and submit, under the applicant's list
 
     def __post_init__(self):
         if self.model is not None:  # personal data in the content JSON is stored sealed
@@ -62,16 +80,18 @@ class FilingType:
     def tables(self) -> tuple[DetailTable, ...]:
         return tuple(table for t in self.tabs for table in t.tables)
 
-    @property
+    # derived once per declaration (per process), not at every access: a
+    # save reads the schema several times per request
+    @functools.cached_property
     def fields(self) -> tuple[Field, ...]:
         """Every value of the document: what is filled, then what is computed."""
         return self.input_fields + tuple(fig.field for fig in self.figures)
 
-    @property
+    @functools.cached_property
     def schema(self) -> Schema:
         return Schema(*self.input_fields, checks=self.checks)
 
-    @property
+    @functools.cached_property
     def all_slots(self) -> tuple[Slot, ...]:
         tab_slots = tuple(s for t in self.tabs for s in t.slots)
         return self.slots + tab_slots + ((self.signature_slot,) if self.signature_slot else ())

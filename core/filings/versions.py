@@ -166,14 +166,15 @@ def verify_number(db, submission, typed_number: str | None, *, submitted_number:
         reference = db.scalar(select(DocumentVersion).where(
             DocumentVersion.number == normalise_number(submitted_number),
             DocumentVersion.submission_id == submission.id))
+    was_submitted = reference is not None
     if reference is None:
         reference = latest_version(db, submission.id)
     if reference.id == version.id:
-        what = "提交时的版本" if submitted_number else "最新生成的版本（尚未提交）"
+        what = "提交时的版本" if was_submitted else "最新生成的版本（尚未提交）"
         return VersionCheck(found=True, message=f"{describe(version)}是{what}，与系统记录一致。",
-                            version=version, submitted=reference, is_submitted=bool(submitted_number))
+                            version=version, submitted=reference, is_submitted=was_submitted)
     differences = diff(version.snapshot or {}, reference.snapshot or {})
-    what = "提交的版本" if submitted_number else "最新生成的版本"
+    what = "提交的版本" if was_submitted else "最新生成的版本"
     message = (f"{describe(version)}不是{what}（{what}为{reference.number}）。"
                + (f"两个版本共有{len(differences)}处不同（{version.number} → {reference.number}）：" if differences
                   else "两个版本的内容一致，仅版本号不同。"))

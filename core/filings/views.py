@@ -146,21 +146,25 @@ def _bind(view, filing):
     return bound
 
 
+def add_views(config, filing, routes, permission: str) -> None:
+    """Register ``(route name, pattern, view, renderer, methods)`` bound to
+    ``filing``, each behind ``permission``."""
+    for name, pattern, view, renderer, methods in routes:
+        config.add_route(name, pattern)
+        kwargs = {"renderer": renderer} if renderer else {}
+        if methods:
+            kwargs["request_method"] = methods
+        config.add_view(_bind(view, filing), route_name=name, permission=permission, **kwargs)
+
+
 def register(config, filing, prefix: str):
     k = filing.module_key
-    use = f"{k}:module:use"
     T = "kjgl.core:templates/filings/"
-    routes = [
+    add_views(config, filing, [
         (f"{k}.home", f"{prefix}/", list_view, T + "list.pt", None),
         (f"{k}.new", f"{prefix}/new", new_view, T + "form.pt", ("GET", "POST")),
         (f"{k}.edit", f"{prefix}/{{id:\\d{{1,9}}}}/edit", edit_view, T + "form.pt", ("GET", "POST")),
         (f"{k}.submit", f"{prefix}/{{id:\\d{{1,9}}}}/submit", submit_view, T + "form.pt", "POST"),
         (f"{k}.view", f"{prefix}/{{id:\\d{{1,9}}}}", show_view, T + "view.pt", "GET"),
         (f"{k}.word", f"{prefix}/{{id:\\d{{1,9}}}}/word.docx", word_view, None, "GET"),
-    ]
-    for name, pattern, view, renderer, methods in routes:
-        config.add_route(name, pattern)
-        kwargs = {"renderer": renderer} if renderer else {}
-        if methods:
-            kwargs["request_method"] = methods
-        config.add_view(_bind(view, filing), route_name=name, permission=use, **kwargs)
+    ], f"{k}:module:use")

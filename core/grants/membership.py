@@ -7,10 +7,10 @@ organisations by typing a fragment.
 """
 from __future__ import annotations
 
-import unicodedata
+from sqlalchemy import select
 
-from sqlalchemy import func, select
-
+from ..names import name_key
+from ..names import stored_name_key
 from ..organisations.models import Organisation
 from .services import revoke_all
 
@@ -22,41 +22,31 @@ class ChoiceRefused(Exception):
     """Raised with the message the profile page shows."""
 
 
-def name_key(name: str) -> str:
-    """The form of a name that the search compares: NFKC (full-width letters,
-    digits, brackets and spaces become half-width), no whitespace, lower case."""
-    text = unicodedata.normalize("NFKC", name)
-    return "".join(text.split()).lower()
-
-
-def _stored_name_key(column):
-    # the same folding in SQL for what names contain in practice: spaces,
-    # the ideographic space, full-width brackets, ASCII case
-    expr = column
-    for old, new in ((" ", ""), ("\u3000", ""), ("\t", ""), ("（", "("), ("）", ")")):
-        expr = func.replace(expr, old, new)
-    return func.lower(expr)
-
-
 def find_active_by_full_name(dbsession, name: str) -> list[Organisation]:
     key = name_key(name or "")
     if not key:
         return []
     stmt = (
         select(Organisation)
-        .where(Organisation.status == "active", _stored_name_key(Organisation.name) == key)
+        .where(Organisation.status == "active", stored_name_key(Organisation.name) == key)
         .order_by(Organisation.id)
     )
     return list(dbsession.scalars(stmt))
 
 
-def choose_organisation(dbsession, user, org_id: int) -> tuple[Organisation, set[str]]:
-    """Set the individual's organisation. Changing from one organisation to
-    another removes all the user's module grants. Returns (organisation,
-    grants removed)."""
-    org = dbsession.get(Organisation, org_id)
-    if org is None or org.status != "active":
-        raise ChoiceRefused("所选单位不存在或尚未通过主管部门审核，请重新查询")
+# one answer for every refusal: it must not tell whose id was sent
+NOT_CHOSEN = "所选单位不存在、尚未通过主管部门审核，或与输入的管理单位全称不一致，请重新查询"
+
+
+def choose_organisation(dbsession, user, org_id: int, full_name: str) -> tuple[Organisation, set[str]]:
+    """Set the individual's organisation: the active one with id ``org_id``
+    whose full name is ``full_name`` (compared as the search compares), so
+    that an id alone — another organisation's, guessed — joins nothing.
+    Changing from one organisation to another removes all the user's module
+    grants. Returns (organisation, grants removed)."""
+    org = next((o for o in find_active_by_full_name(dbsession, full_name) if o.id == org_id), None)
+    if org is None:
+        raise ChoiceRefused(NOT_CHOSEN)
     if user.organisation_id == org.id:
         return org, set()
     removed = revoke_all(dbsession, user.id)

@@ -7,7 +7,8 @@ import secrets
 from sqlalchemy import select
 
 from ..accounts.models import User
-from ..accounts.services import set_password
+from ..accounts.services import set_password, set_status  # noqa: F401  (the user list's 启用/禁用)
+from ..search import contains
 
 # no look-alikes (O/0, l/1/I) in a password that is read from an e-mail
 _UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -36,9 +37,9 @@ def individuals(org_id: int, account: str = "", name: str = ""):
     case-insensitive account and name. Scoped to the organisation in the query."""
     stmt = select(User).where(User.kind == "individual", User.organisation_id == org_id)
     if account:
-        stmt = stmt.where(User.account.icontains(account, autoescape=True))
+        stmt = stmt.where(contains(User.account, account))
     if name:
-        stmt = stmt.where(User.name.icontains(name, autoescape=True))
+        stmt = stmt.where(contains(User.name, name))
     return stmt.order_by(User.id)
 
 
@@ -46,19 +47,6 @@ def individual_of(dbsession, org_id: int, user_id: int) -> User | None:
     return dbsession.scalars(
         select(User).where(User.id == user_id, User.kind == "individual", User.organisation_id == org_id)
     ).first()
-
-
-def set_status(user: User, status: str) -> bool:
-    """Enable or disable; returns whether anything changed. Disabling also
-    ends the user's sessions for good (re-enabling does not revive them)."""
-    if status not in ("active", "disabled"):
-        raise ValueError(status)
-    if user.status == status:
-        return False
-    user.status = status
-    if status == "disabled":
-        user.auth_version = (user.auth_version or 0) + 1
-    return True
 
 
 def generate_password() -> str:

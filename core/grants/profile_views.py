@@ -5,6 +5,9 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from .. import masking, realname
+from ..accounts import contact_change
+from ..accounts.services import AccountLocked
+from ..accounts.views import to_login
 from ..audit.services import changes, record
 from ..forms import form_values
 from ..layout import flash
@@ -54,6 +57,7 @@ def _page(request, values: dict, errors: dict, org_name: str | None, choose_erro
         "org": user.organisation,
         "choose_error": choose_error,
         "advice_not_found": membership.ADVICE_NOT_FOUND,
+        "reauth": contact_change.REAUTH,
     }
     context.update(_org_search(request, org_name))
     return context
@@ -71,12 +75,27 @@ def profile(request):
         message = _name_check(request, user, result.data["name"])
         if message:
             errors["name"] = message
+    if not errors:
+        try:  # a new mobile or e-mail: the password again, and the new number's code
+            contact_change.confirm(request, user, result.data, request.POST)
+        except AccountLocked as locked:
+            record(request.dbsession, request, "profile_change", success=False, object_type="user",
+                   object_id=user.id, reason=str(locked))
+            return to_login(request, str(locked))
+        except contact_change.ChangeRefused as refused:
+            errors.update(refused.errors)
+            if "current_password" in refused.errors:
+                record(request.dbsession, request, "profile_change", success=False, object_type="user",
+                       object_id=user.id, reason=refused.errors["current_password"])
     if errors:
-        return _page(request, form_values(schema, request.POST), errors, None)
+        values = dict(form_values(schema, request.POST), sms_code=request.POST.get("sms_code", "")[:6])
+        return _page(request, values, errors, None)
     before = current_values(user, schema)
+    old_mobile, old_email = user.mobile, user.email
     if apply(user, schema, result.data):
         record(request.dbsession, request, "profile_change", object_type="user", object_id=user.id,
                changes=changes(before, current_values(user, schema), masks={"mobile": masking.mobile, "email": masking.email}))
+        contact_change.tell_previous(request, user, old_mobile, old_email)
     flash(request, "个人信息已保存")
     return HTTPSeeOther(request.route_url("me.profile"))
 
@@ -93,7 +112,7 @@ def choose_organisation(request):
                      choose_error="请在查询结果中勾选管理单位后再点击“选择”")
     previous = user.organisation_id
     try:
-        org, removed = membership.choose_organisation(request.dbsession, user, org_id)
+        org, removed = membership.choose_organisation(request.dbsession, user, org_id, org_name)
     except membership.ChoiceRefused as refused:
         return _page(request, current_values(user, schema), {}, org_name, choose_error=str(refused))
     if org.id == previous:

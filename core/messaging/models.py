@@ -40,6 +40,8 @@ class SmsCode(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mobile_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # keyed hash of the address that asked for it (sending is limited per address)
+    client_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     purpose: Mapped[str] = mapped_column(String(32))  # register / recover
     code_hash: Mapped[str] = mapped_column(String(128))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)

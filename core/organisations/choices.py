@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..agencies.models import Agency
+from ..agencies.services import province_bureau
 
 
 @dataclass(frozen=True)
@@ -15,10 +16,11 @@ class AgencyGroup:
 
 
 def competent_agencies(dbsession) -> list[AgencyGroup]:
-    """局级（区县）主管部门: every district-level agency (districts and
-    functional zones), grouped under its parent, in tree order."""
+    """局级（区县）主管部门: every district-level agency in use (districts and
+    functional zones; not a retired one), grouped under its parent, in tree order."""
     rows = dbsession.scalars(
-        select(Agency).where(Agency.level == "district").order_by(Agency.parent_id, Agency.sort, Agency.id)
+        select(Agency).where(Agency.level == "district", Agency.status == "active")
+        .order_by(Agency.parent_id, Agency.sort, Agency.id)
     )
     groups: dict[int | None, list[Agency]] = {}
     for agency in rows:
@@ -33,16 +35,14 @@ def competent_agency(dbsession, code: str | None) -> Agency | None:
     if not code:
         return None
     agency = dbsession.scalars(select(Agency).where(Agency.code == code)).first()
-    return agency if agency is not None and agency.level == "district" else None
+    return agency if agency is not None and agency.level == "district" and not agency.retired else None
 
 
 def province_districts(dbsession, province: str) -> list[str]:
     """The districts of the deployment's province (``kjgl.province``): the
     regions of the district bureaus under the province's city bureau.
     Functional zones are not administrative districts and are left out."""
-    bureau = dbsession.scalars(
-        select(Agency).where(Agency.level == "city", Agency.region == province).order_by(Agency.id)
-    ).first()
+    bureau = province_bureau(dbsession, province)
     if bureau is None:
         return []
     return list(dbsession.scalars(

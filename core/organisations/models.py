@@ -47,7 +47,8 @@ class Organisation(Timestamped, Base):
     loc_address: Mapped[str | None] = mapped_column(String(200))
     bank_account_name: Mapped[str | None] = mapped_column(String(200))
     bank_name: Mapped[str | None] = mapped_column(String(200))
-    bank_account_no: Mapped[str | None] = mapped_column(String(64))
+    # sealed at rest like ID numbers and mobiles (migration c0006 sealed the plaintext ones)
+    bank_account_no: Mapped[str | None] = mapped_column(EncryptedString("organisation.bank_account_no"))
 
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -13,7 +13,7 @@ from typing import Callable
 
 from ..attachments.services import Slot
 from ..forms import Field, Schema
-from .. import validators
+from .. import names, validators
 
 OWNER_TYPE = "organisation"
 
@@ -37,7 +37,11 @@ def profile_schema(org_name: str, districts: list[str], province: str,
     its name; districts and agencies come from the deployment's tree)."""
 
     def same_name(value: str) -> str | None:
-        return None if value == org_name else BANK_NAME_MISMATCH
+        # （集团） and (集团), spaces and letter case do not count
+        if names.same_name(value, org_name):
+            return None
+        what = names.name_difference(value, org_name, given_label="账户名称", expected_label="单位名称")
+        return f"{BANK_NAME_MISMATCH}（单位名称：{org_name}）：{what}"
 
     def district(label):
         def check(value: str) -> str | None:

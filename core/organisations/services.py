@@ -15,6 +15,7 @@ from ..attachments.services import empty_slots
 from .. import masking
 from ..audit.services import changes, record, snapshot
 from ..db import utcnow
+from ..search import contains
 from .choices import competent_agency
 from .models import Organisation, OrganisationReview
 from .schemas import OWNER_TYPE, SLOTS
@@ -99,8 +100,7 @@ def reviewable(reviewer_agency: Agency, *, status: str | None = "pending", name:
     if status:
         stmt = stmt.where(Organisation.status == status)
     if name:
-        escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        stmt = stmt.where(Organisation.name.like(f"%{escaped}%", escape="\\"))
+        stmt = stmt.where(contains(Organisation.name, name))
     return stmt.order_by(Organisation.submitted_at.desc().nulls_last(), Organisation.id.desc())
 
 

@@ -7,13 +7,13 @@ from pyramid.view import view_config
 
 from .. import masking
 from ..audit.localtime import show as show_time
-from ..attachments.services import files_for, save_uploads
+from ..attachments.services import files_for, posted, save_uploads
 from ..documents import services as documents
 from ..documents.services import DOCX
 from ..errors import refusal
 from ..forms import form_values
 from ..layout import flash
-from . import risk_letter, services
+from . import services
 from .choices import competent_agencies, competent_agency, province_districts
 from .schemas import OWNER_TYPE, SLOTS, normalise, profile_schema
 
@@ -73,27 +73,27 @@ def profile(request):
     raw = normalise(request.POST)
     schema = _schema(request, org, districts)
     result = schema.validate(raw, partial=not submitting)
-    _, upload_errors = save_uploads(request, OWNER_TYPE, org.id, SLOTS)
-    errors = dict(result.errors)
+    values = form_values(schema, raw)
+    if result.errors:
+        # a refused save stores nothing, the files chosen with it included
+        files_note = "所选附件也未上传，请修改后重新选择。" if posted(request.POST, SLOTS) else ""
+        return _page(request, org, districts, values, result.errors,
+                     ("提交未成功：请按提示补充或修改标红的内容后重新提交。" if submitting else
+                      "暂存未完成：请按提示修改标红的内容后再暂存。") + files_note)
+    _, errors = save_uploads(request, OWNER_TYPE, org.id, SLOTS)
     if submitting:
         for slot in services.missing_files(request.dbsession, org):
-            errors[slot.name] = f"请上传{slot.title}"
-    errors.update(upload_errors)
-    values = form_values(schema, raw)
-
-    if not submitting:
-        if result.errors:
-            return _page(request, org, districts, values, errors,
-                         "暂存未完成：请按提示修改标红的内容后再暂存（已上传成功的附件已保存）。")
+            errors.setdefault(slot.name, f"请上传{slot.title}")
+    if errors or not submitting:
         services.save_draft(request.dbsession, org, result.data)
-        if upload_errors:
-            return _page(request, org, districts, values, errors, "已暂存，但有附件未能上传，请查看附件材料处的提示。")
+    if errors:
+        # the fields are well formed: kept as a draft with the files that were accepted
+        return _page(request, org, districts, values, errors,
+                     "已暂存，尚未提交：请按提示补充附件材料后重新提交。" if submitting else
+                     "已暂存，但有附件未能上传，请查看附件材料处的提示。")
+    if not submitting:
         flash(request, "已暂存。信息填写完整后请点击“提交”，提交后由主管部门审核。")
         return HTTPSeeOther(request.route_url("org.profile"))
-
-    if errors:
-        return _page(request, org, districts, values, errors,
-                     "提交未成功：请按提示补充或修改标红的内容后重新提交。")
     services.submit(request.dbsession, request, org, result.data)
     flash(request, "单位信息已提交，请等待局级（区县）主管部门审核。")
     return HTTPSeeOther(request.route_url("org.status"))
@@ -119,5 +119,10 @@ def status(request):
 @view_config(route_name="org.risk_letter", permission="core:org:complete")
 def risk_letter_template(request):
     org = _organisation(request)
-    return documents.export(request, risk_letter.build(org.name), kind="risk_letter", content_type=DOCX,
-                            filename="风险承诺书模板.docx", object_type=OWNER_TYPE, object_id=org.id)
+    # imported at first use, not at start-up: python-docx alone is about 0.2 s of every start (issue 9)
+    from . import risk_letter
+
+    return documents.export_unless_unchanged(
+        request, lambda: risk_letter.build(org.name), content_sha256=documents.content_hash(risk_letter.build, org.name),
+        kind="risk_letter", content_type=DOCX, filename="风险承诺书模板.docx", object_type=OWNER_TYPE,
+        object_id=org.id)

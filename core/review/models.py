@@ -47,7 +47,11 @@ class Batch(Base):
     window_start: Mapped[dt.date | None] = mapped_column(Date)
     window_end: Mapped[dt.date | None] = mapped_column(Date)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # the agency whose batch it is (its opener's): it and its ancestors manage it
+    owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    owner_agency = relationship("Agency")
 
     def is_open(self, today: dt.date) -> bool:
         return self.status == "open" and today <= self.deadline
@@ -77,6 +81,8 @@ class Submission(Base):
     grade: Mapped[str | None] = mapped_column(String(16))
     score: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     last_opinion: Mapped[str | None] = mapped_column(Text)
+    # the version number of the generated document it was submitted with (versioned documents)
+    document_number: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -10,14 +10,15 @@ second UPDATE matches no row and gets :class:`AlreadyDecided`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 
 from sqlalchemy import select, update
 
 from ..agencies.models import Agency
+from ..audit.services import changes, record, snapshot
 from ..db import utcnow
 from ..hookspecs import ReviewChain
+from ..names import name_key
 from .models import EDITABLE_STATES, Batch, ReviewEvent, Submission, SubmissionRoute
 
 CHOSEN = "chosen"  # ReviewStep.level of a step decided by the agency the applicant chooses
@@ -53,22 +54,25 @@ class DuplicateCarrier(ReviewError):
 
 
 def carrier_key(title: str) -> str:
-    return re.sub(r"\s+", "", title or "").lower()
+    """One record per carrier per batch: names compared as everywhere (kjgl.core.names)."""
+    return name_key(title)
 
 
 # --- batches -----------------------------------------------------------------
 
 def open_batch(db, module_key: str, year: int, deadline: dt.date, opened_by, title: str | None = None,
                **dates) -> Batch:
-    """Open the yearly batch; ``dates`` sets the batch's cut-off and window
-    (``cutoff_on``, ``window_start``, ``window_end``)."""
+    """A new batch, owned by the opener's agency (its jurisdiction); ``dates``
+    sets the batch's cut-off and window (``cutoff_on``, ``window_start``,
+    ``window_end``)."""
     existing = db.scalars(select(Batch).where(Batch.module_key == module_key, Batch.year == year)).first()
     if existing is not None:
-        raise InvalidDecision(f"{year}年度的批次已存在", field="year")
+        raise InvalidDecision(f"{year}年度的批次已存在（已关闭的批次可以重新开放或延长截止日期）", field="year")
     if dates.get("window_start") and dates.get("window_end") and dates["window_start"] > dates["window_end"]:
         raise InvalidDecision("活动时间范围的开始日期不能晚于结束日期", field="window_end")
     batch = Batch(module_key=module_key, year=year, deadline=deadline, status="open",
-                  opened_by_id=getattr(opened_by, "id", None), title=title or f"{year}年度", **dates)
+                  opened_by_id=getattr(opened_by, "id", None), title=title or f"{year}年度",
+                  owner_agency_id=getattr(opened_by, "agency_id", None), **dates)
     db.add(batch)
     db.flush()
     return batch
@@ -78,6 +82,62 @@ def ensure_batch(db, module_key: str, year: int, deadline: dt.date, opened_by) -
     """The module's batch of ``year``, opened now if there is none (demo data, set-up scripts)."""
     batch = db.scalars(select(Batch).where(Batch.module_key == module_key, Batch.year == year)).first()
     return batch if batch is not None else open_batch(db, module_key, year, deadline, opened_by)
+
+
+def reaches(agency: Agency | None, root: Agency | None) -> bool:
+    """Whether records kept under ``root``'s subtree can lie in ``agency``'s
+    subtree: ``agency`` is ``root``, one of its ancestors or inside it. A
+    bureau of another province reaches nothing of this one."""
+    return agency is not None and root is not None and (agency.contains(root) or root.contains(agency))
+
+
+def may_manage_batch(actor, batch: Batch) -> bool:
+    """A batch is managed (closed, reopened, extended) by the agency that
+    owns it and by that agency's ancestors — never by a sibling or another
+    province's bureau."""
+    agency = getattr(actor, "agency", None)
+    owner = batch.owner_agency
+    return getattr(actor, "kind", None) == "agency" and agency is not None and owner is not None \
+        and agency.contains(owner)
+
+
+class NotYours(ReviewError):
+    status = 403
+
+
+def _managed(actor, batch: Batch) -> None:
+    if not may_manage_batch(actor, batch):
+        owner = batch.owner_agency.name if batch.owner_agency is not None else "其他单位"
+        raise NotYours(f"{batch.title}批次由{owner}开放，只有该单位及其上级单位可以管理")
+
+
+def close_batch(db, batch: Batch, actor, request=None) -> None:
+    """关闭: no new records and no more saving, whatever the deadline."""
+    _managed(actor, batch)
+    if batch.status == "closed":
+        raise InvalidDecision(f"{batch.title}批次已关闭")
+    before = snapshot(batch, ("status",))
+    batch.status = "closed"
+    db.flush()
+    record(db, request, "batch_close", user=actor, object_type="review_batch", object_id=batch.id,
+           changes=changes(before, snapshot(batch, ("status",))))
+
+
+def reopen_batch(db, batch: Batch, actor, deadline: dt.date, *, today: dt.date, request=None) -> str:
+    """A closed batch opened again until ``deadline`` (重新开放), or an open
+    one's deadline moved later (延长截止日期). Returns the audited event."""
+    _managed(actor, batch)
+    if deadline < today:
+        raise InvalidDecision("新的截止日期不能早于今天", field="deadline")
+    if batch.status == "open" and deadline <= batch.deadline:
+        raise InvalidDecision(f"新的截止日期须晚于当前截止日期{batch.deadline:%Y-%m-%d}", field="deadline")
+    event = "batch_reopen" if batch.status == "closed" else "batch_extend"
+    before = snapshot(batch, ("status", "deadline"))
+    batch.status, batch.deadline = "open", deadline
+    db.flush()
+    record(db, request, event, user=actor, object_type="review_batch", object_id=batch.id,
+           changes=changes(before, snapshot(batch, ("status", "deadline"))))
+    return event
 
 
 def open_batch_for(db, module_key: str, today: dt.date | None = None) -> Batch | None:

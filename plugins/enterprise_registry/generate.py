@@ -51,7 +51,15 @@ STREETS = ("科园一路", "金开大道", "星光大道", "杨家坪正街", "�
            "龙山大道", "北部新区高新园")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ("伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞", "平", "刚")
-ZONE_OF_REGION = {"两江新区": "两江新区", "高新区": "高新区", "万盛经开区": "经开区"}
+def zone_of(region: str) -> str | None:
+    """The seed's 园区 column (两江新区 / 高新区 / 经开区) of a zone's full name."""
+    if "两江新区" in region:
+        return "两江新区"
+    if "高新技术产业开发区" in region or region.endswith("高新区"):
+        return "高新区"
+    if "经济技术开发区" in region or "经开区" in region:
+        return "经开区"
+    return None
 # (enterprise share, revenue median 千元, employees median) by 企业规模
 SIZES = (("微型", 0.45, 800, 8), ("小型", 0.38, 9000, 40), ("中型", 0.13, 90000, 220), ("大型", 0.04, 900000, 1500))
 
@@ -170,7 +178,7 @@ def enterprise_rows(plan: Plan, rng: random.Random, serial: int) -> dict[str, li
     now = utcnow()
     agency = _weighted(rng, plan.districts)
     region = agency.region or agency.name
-    zone = ZONE_OF_REGION.get(region)
+    zone = zone_of(region) if agency.kind == "zone" else None
     field, trade = rng.choice(TRADES)
     name = f"重庆{rng.choice(PREFIXES)}{rng.choice(CORES)}{rng.choice(CORES)}{trade}" \
            f"{'股份' if rng.random() < 0.08 else ''}有限公司"

@@ -141,6 +141,8 @@ FILING = FilingType(
     signature_slot=rules.signature_slot(),
     review_title="众创空间绩效评估审核",
     submitted_message="已提交至区科技局审核，提交后不能修改申报内容",
+    list_note="填写过程中可随时点击“暂存”；填写完毕并暂存后点击“导出Word”，打印并签字盖章，扫描成PDF上传到签章页附件内并暂存，"
+              "确认无误后点击“提交”至区科技局审核。提交后不能修改申报内容。",
     name_field="name",
     district_field="district",
     checks=CHECKS,

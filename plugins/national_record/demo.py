@@ -1,14 +1,17 @@
 """Demo data (``kjgl demo``): an operator with three carriers, last year's
 approved application and this year's draft, submitted and returned ones, to
-the 天津市科学技术局 (or the first provincial bureau of the tree) as
-accepting agency. Running it again adds nothing."""
+the 天津市科学技术局 as accepting agency (its demo reviewer: ``tjkjj``, or
+``tjsl`` in the national tree alone). Running it again adds nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from kjgl.core.attachments.storage import storage_from_settings
+from kjgl.core.filings import application, versions
 from kjgl.core.review import services as review
 from kjgl.core.review.models import Submission
 
@@ -58,14 +61,54 @@ def _fill(db, sub, carrier, org_name, year):
     }
 
 
+def _proof_pdf(title: str) -> bytes:
+    """A one-page PDF standing for a scanned proof."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _attach_proofs(db, storage, sub, applicant):
+    """Every proof slot of every row, and the document's slots, hold a file."""
+    from types import SimpleNamespace
+
+    from kjgl.core.attachments.services import add_upload
+    from kjgl.core.filings import tabbed
+
+    def put(owner_type, owner_id, slot):
+        upload = SimpleNamespace(filename=f"{slot.title}.pdf", file=io.BytesIO(_proof_pdf(slot.title)))
+        add_upload(db, storage, owner_type=owner_type, owner_id=owner_id, slot=slot, upload=upload,
+                   default_max=slot.max_bytes or 3 * 1024 * 1024, user=applicant)
+
+    for tab in FILING.tabs:
+        for slot in tab.slots:
+            put(FILING.owner_type, sub.id, slot)
+        for table in tab.tables:
+            for obj in tabbed.row_objects(db, table, sub.id):
+                row = tabbed.row_values(table, obj)
+                for slot in table.slots:
+                    rule = next((r for r in table.rules if getattr(r, "slot", None) == slot.name), None)
+                    if rule is None or rule.when is None or rule.when.holds(row):
+                        put(FILING.row_owner_type(table), obj.id, slot)
+
+
 def load(db, context: dict) -> None:
     org, applicant = context["organisations"]["hp"], context["users"]["zhangmin"]
     if org.status != "active":
         return
     agencies = context["agencies"]
-    accepting = agencies.get("tj") or next((a for a in agencies.values() if a.level == "city"), None)
-    reviewer = context["users"].get("tjkjj") or context["users"]["admin"]
-    if accepting is None:
+    # 天津市科学技术局: "tj" where Tianjin's tree is expanded, "p02" in the national tree alone
+    accepting = agencies.get("tj") or agencies.get("p02")
+    reviewer = next((u for u in context["users"].values()
+                     if u.kind == "agency" and accepting is not None and u.agency_id == accepting.id), None)
+    if reviewer is None:
         return
     carriers = []
     for name, kind, address, founded, level in CARRIERS:
@@ -103,7 +146,13 @@ def load(db, context: dict) -> None:
         _fill(db, sub, carrier, org.name, batch.year)
         if state == "draft":
             continue
+        storage = storage_from_settings(context["settings"])
+        _attach_proofs(db, storage, sub, applicant)
+        version, _ = versions.record_version(db, submission_id=sub.id, actor=applicant,
+                                             snapshot=application.snapshot(db, FILING, sub), storage=storage,
+                                             permission=f"{FILING.module_key}:module:use")
         review.submit(db, chain, sub, applicant, chosen=accepting)
+        sub.document_number = version.number
         if state == "approved":
             review.decide(db, chain, sub, reviewer, decision="approve", opinion="材料齐全，同意备案。",
                           expected_version=sub.version)

@@ -6,15 +6,20 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from kjgl.core import validators
+from kjgl.core.agencies.models import Agency
 from kjgl.core.attachments.services import Slot
-from kjgl.core.filings.rules import mobile
+from kjgl.core.filings.rules import decimal_places, mobile
 from kjgl.core.filings.tables import (DetailTable, FromTable, InBatchWindow, NotFillable, PartsNotAbove,
                                       ProofRequired, RequiredWhen, When)
 from kjgl.core.filings.tabs import Count, Figure, Ratio, Section, Sum, Tab, Total
-from kjgl.core.filings.types import FilingType
+from kjgl.core.filings.types import FilingType, ListFilter
 from kjgl.core.forms import Field
 from kjgl.core.hookspecs import ReviewChain, ReviewStep
+from kjgl.core.organisations.models import Organisation
+from kjgl.core.review.models import Submission
 
 from . import models
 
@@ -37,7 +42,8 @@ def date(name, label, **kw) -> Field:
 
 
 def area(name, label, **kw) -> Field:
-    return Field(name, label, "decimal", min_value=Decimal(0), max_value=AREA_MAX, unit="m²", **kw)
+    return Field(name, label, "decimal", min_value=Decimal(0), max_value=AREA_MAX, unit="m²",
+                 checks=(decimal_places(label),), **kw)
 
 
 def count(name, label, max_value=99999, **kw) -> Field:
@@ -45,7 +51,8 @@ def count(name, label, max_value=99999, **kw) -> Field:
 
 
 def money(name, label, **kw) -> Field:
-    return Field(name, label, "decimal", min_value=Decimal(0), max_value=MONEY_MAX, unit="万元", **kw)
+    return Field(name, label, "decimal", min_value=Decimal(0), max_value=MONEY_MAX, unit="万元",
+                 checks=(decimal_places(label),), **kw)
 
 
 YES_NO = ("是", "否")
@@ -123,6 +130,22 @@ STAFF_TAB = Tab("staff", "人员情况", figures_title="服务队伍情况", fig
 ), tables=(STAFF, MENTORS))
 
 # --- 孵化和服务情况 ------------------------------------------------------------------------
+FINANCING_COLUMNS = (
+    Field("financed", "是否获得投融资", "radio", choices=YES_NO),
+    date("financed_on", "获得时间", required=False),
+    money("financing_amount", "投融资金额", required=False),
+)
+
+
+def financing_rules(who: str) -> tuple:
+    """Teams and enterprises alike: financed → 获得时间 and 投融资金额 required
+    with a proof; not financed → neither may be filled."""
+    return (
+        NotFillable(("financed_on", "financing_amount"), When("financed", ("否",)), f"未获得投融资的{who}"),
+        RequiredWhen(("financed_on", "financing_amount"), FINANCED, f"获得投融资的{who}"),
+        ProofRequired("financing_proof", FINANCED, f"获得投融资的{who}须"),
+    )
+
 IN_SPACE, CONVERTED, MOVED = "在孵", "已转化为企业", "已迁出"
 TEAMS = DetailTable("teams", "累计创业团队情况汇总表", model=models.Team, label_column="name", columns=(
     text("name", "创业团队名称", 100),
@@ -131,17 +154,13 @@ TEAMS = DetailTable("teams", "累计创业团队情况汇总表", model=models.T
     count("members", "创业团队人员数量", unit="人"),
     date("registered_on", "转化为企业注册时间"),
     date("moved_out_on", "迁出时间"),
-    Field("financed", "是否获得投融资", "radio", choices=YES_NO),
-    date("financed_on", "获得时间", required=False),
-    money("financing_amount", "投融资金额", required=False),
+    *FINANCING_COLUMNS,
 ), slots=(proof("agreement", "入驻协议"), proof("financing_proof", "投融资佐证材料")), rules=(
     NotFillable(("registered_on", "moved_out_on"), When("status", (IN_SPACE,)), "众创空间内的创业团队"),
     NotFillable(("members", "moved_out_on"), When("status", (CONVERTED,)), "转化为企业的创业团队"),
     NotFillable(("members", "registered_on"), When("status", (MOVED,)), "迁出的创业团队"),
-    NotFillable(("financed_on", "financing_amount"), When("financed", ("否",)), "未获得投融资的创业团队"),
     ProofRequired("agreement", reason="所有创业团队均须"),
-    RequiredWhen(("financed_on", "financing_amount"), FINANCED, "获得投融资的创业团队"),
-    ProofRequired("financing_proof", FINANCED, "获得投融资的创业团队须"),
+    *financing_rules("创业团队"),
     InBatchWindow("joined_on", start=None, end="cutoff_on"),
 ), note="1. 众创空间内的创业团队“转化为企业注册时间”与“迁出时间”为不可填项目；\n"
         "2. 转化为企业的创业团队“创业团队人员数量”与“迁出时间”为不可填项目；\n"
@@ -158,10 +177,8 @@ ENTERPRISES = DetailTable("enterprises", "累计入驻企业情况汇总表", mo
     Field("moved_out", "是否迁出", "radio", choices=YES_NO),
     count("employees", "企业人员数量", unit="人"),
     date("moved_out_on", "迁出时间", required=False),
-    Field("financed", "是否获得投融资", "radio", choices=YES_NO),
-    date("financed_on", "获得时间", required=False),
-    money("financing_amount", "投融资金额", required=False),
-), slots=(proof("agreement", "入驻协议"), proof("licence", "营业执照"), proof("financing_proof", "投融资佐证材料")),
+    *FINANCING_COLUMNS,
+), slots=(proof("agreement", "入驻协议"), proof("licence", "营业执照（加盖公章的复印件）"), proof("financing_proof", "投融资佐证材料")),
     rules=(
     NotFillable(("joined_on",), When("from_team", ("是",)), "由创业团队转化而来的企业"),
     NotFillable(("team_name",), When("from_team", ("否",)), "非创业团队转化的企业"),
@@ -170,11 +187,9 @@ ENTERPRISES = DetailTable("enterprises", "累计入驻企业情况汇总表", mo
     NotFillable(("employees",), When("moved_out", ("是",)), "迁出的企业"),
     NotFillable(("moved_out_on",), When("moved_out", ("否",)), "未迁出的企业"),
     RequiredWhen(("moved_out_on",), When("moved_out", ("是",)), "迁出的企业"),
-    NotFillable(("financed_on", "financing_amount"), When("financed", ("否",)), "未获得投融资的企业"),
     ProofRequired("agreement", reason="所有企业均须"),
-    ProofRequired("licence", reason="所有企业均须上传加盖公章的营业执照复印件："),
-    RequiredWhen(("financed_on", "financing_amount"), FINANCED, "获得投融资的企业"),
-    ProofRequired("financing_proof", FINANCED, "获得投融资的企业须"),
+    ProofRequired("licence", reason="所有企业均须"),
+    *financing_rules("企业"),
     InBatchWindow("joined_on", start=None, end="cutoff_on"),
 ), note="1. 由创业团队转化而来的企业“入驻时间”为不可填项目，“团队名称”须从累计创业团队情况汇总表中选择；\n"
         "2. 迁出的企业“企业人员数量”为不可填项目；\n"
@@ -219,6 +234,33 @@ PLEDGE = Tab("pledge", "承诺书", downloads=(("下载承诺书模板", "nation
              note="下载承诺书模板，填写、签字及盖章后扫描为PDF上传。",
              slots=(Slot("pledge", "承诺书（签字盖章扫描件）", accepts=("pdf",), max_bytes=MB3, multiple=False),))
 
+
+# --- the accepting agency's list filters ----------------------------------------------
+
+def _carrier_kinds(db, scoped):
+    return [(k, k) for k in models.CARRIER_KINDS]
+
+
+def _by_carrier_kind(stmt, value):
+    carriers = (select(models.Application.submission_id)
+                .join(models.Carrier, models.Carrier.id == models.Application.carrier_id)
+                .where(models.Carrier.kind == value))
+    return stmt.where(Submission.id.in_(carriers))
+
+
+def _regions(db, scoped):
+    """The regions (所属区市) of the operators whose applications the reviewer sees."""
+    ids = scoped.with_only_columns(Submission.organisation_id).scalar_subquery()
+    regions = db.scalars(select(Agency.region).join(Organisation, Organisation.agency_id == Agency.id)
+                         .where(Organisation.id.in_(ids)).distinct().order_by(Agency.region))
+    return [(r, r) for r in regions if r]
+
+
+def _by_region(stmt, value):
+    orgs = select(Organisation.id).join(Agency, Organisation.agency_id == Agency.id).where(Agency.region == value)
+    return stmt.where(Submission.organisation_id.in_(orgs))
+
+
 FILING = FilingType(
     module_key="national_record",
     kind="national_record",
@@ -237,9 +279,17 @@ FILING = FilingType(
         Field("window_end", "活动时间范围结束", "date", help="如2021-10-31。"),
     ),
     review_title="众创空间国家备案受理",
+    batch_levels=("national",),  # the Torch Center opens the yearly batch
+    name_label="载体名称",
+    versioned=True,
+    list_filters=(
+        ListFilter("carrier_kind", "载体类型", _carrier_kinds, _by_carrier_kind),
+        ListFilter("region", "所属区市", _regions, _by_region),
+    ),
     submitted_message="已提交，提交后不能修改申报内容",
 )
 
 CHAIN = ReviewChain(kind="national_record", title="国家备案众创空间申报", steps=(
     ReviewStep("accept", "受理机构审核", "chosen"),
 ))
+

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from kjgl.core.audit.services import changes, record, snapshot
 from kjgl.core.filings import tabbed
+from kjgl.core.filings.versions import DocumentVersion
 from kjgl.core.forms import Field, Schema
 from kjgl.core.review import services as review
 from kjgl.core.review.models import Submission
@@ -61,6 +62,16 @@ def applications_of(db, organisation_id: int) -> list[tuple[Submission, Carrier 
         .where(Submission.module_key == FILING.module_key, Submission.organisation_id == organisation_id)
         .order_by(Submission.id.desc())).all()
     return [(s, c) for s, c in rows]
+
+
+def latest_numbers(db, submission_ids) -> dict[int, str]:
+    """The newest document version number of each application, in one query."""
+    if not submission_ids:
+        return {}
+    newest = (select(func.max(DocumentVersion.id)).where(DocumentVersion.submission_id.in_(list(submission_ids)))
+              .group_by(DocumentVersion.submission_id))
+    return dict(db.execute(select(DocumentVersion.submission_id, DocumentVersion.number)
+                           .where(DocumentVersion.id.in_(newest))).all())
 
 
 def start_application(ctx: tabbed.Context, carrier: Carrier, today: dt.date | None = None) -> Submission:

@@ -13,7 +13,7 @@ from kjgl.core.review import services as review
 from kjgl.core.documents import services as documents
 from kjgl.core.filings.access import applicant_record
 
-from . import pledge, services
+from . import services
 from .models import Carrier
 from .schemas import FILING
 
@@ -26,9 +26,10 @@ def home(request):
     user = request.identity
     db = request.dbsession
     org = user.organisation
+    applications = services.applications_of(db, org.id)
     return {"page_title": "众创空间国家备案", "org": org, "carriers": services.carriers_of(db, org.id),
-            "applications": services.applications_of(db, org.id),
-            "batch": review.open_batch_for(db, FILING.module_key), "filing": FILING, "versions": {}}
+            "applications": applications, "batch": review.open_batch_for(db, FILING.module_key), "filing": FILING,
+            "versions": services.latest_numbers(db, [s.id for s, _ in applications])}
 
 
 def _carrier(request) -> Carrier:
@@ -90,6 +91,8 @@ def new_application(request):
 @view_config(route_name="national_record.pledge_template", permission=USE, request_method="GET")
 def pledge_template(request):
     """承诺书模板: a Word file with the operator's and the carrier's names filled in."""
+    from . import pledge  # python-docx is imported at first use, not at start-up
+
     sub = applicant_record(request, FILING)
     body = pledge.template(request.identity.organisation.name, sub.title, sub.batch.year)
     return documents.export(request, body, kind="pledge_template", content_type=documents.DOCX,

@@ -124,17 +124,21 @@ def _complete_profile(page, tmp_path, steps):
 
     with page.expect_navigation():  # re-rendered at the same address
         form.locator("button[name=action][value=submit]:visible").click()
-    assert page.locator("#field-bank_account_name .error").inner_text() == "账户（收款单位）必须与单位名称相同"
+    message = page.locator("#field-bank_account_name .error").inner_text()
+    assert message.startswith("账户（收款单位）必须与单位名称相同") and "账户名称缺少" in message
     assert page.locator(".has-error").count() == 1
-    assert "提交未成功" in page.locator(".notice").first.inner_text()
-    # what was typed and uploaded is still there
+    notice = page.locator(".notice").first.inner_text()
+    assert "提交未成功" in notice and "所选附件也未上传" in notice
+    # what was typed is still there; the files of a refused submit were not kept
     assert page.input_value("#contact_name") == "李联系"
     assert page.input_value("#agency") != ""
     for slot, filename in slots.items():
-        assert page.locator(f"#field-{slot} ul.files li", has_text=filename).count() == 1
+        assert page.locator(f"#field-{slot} ul.files li", has_text=filename).count() == 0
     steps.shot("org-profile-wrong-account-name")
 
     page.fill("#bank_account_name", ORG_NAME)
+    for slot, filename in slots.items():
+        page.set_input_files(f"#{slot}", _pdf(tmp_path, filename))
     form.locator("button[name=action][value=submit]:visible").click()
     page.wait_for_url("**/org/status")
     assert page.locator(".status-line .status.pending").count() == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 
 import pytest
 
@@ -32,6 +33,19 @@ def constant(sql_statements, app, url, add_rows, first=1, then=50):
         f"{url}: {len(one)} statements with {first} row(s), {len(many)} with {then}:\n"
         + "\n".join(line[:160] for line in difflib.unified_diff(one, many, lineterm="", n=0)))
     return one
+
+
+def rows(dbsession, make_row):
+    """``add(count)`` for :func:`constant`: ``make_row(i)`` makes the i-th row;
+    the session then forgets them, so the request loads what it shows."""
+    made = itertools.count()
+
+    def add(count):
+        for _ in range(count):
+            make_row(next(made))
+        dbsession.flush()
+        dbsession.expire_all()
+    return add
 
 
 def as_(make_app, user):
@@ -98,31 +112,42 @@ def test_the_applicants_list(make_app, dbsession, chain, sql_statements):
     constant(sql_statements, as_(make_app, applicant), f"/{MODULE}/", records.add)
 
 
+def returned_and_resubmitted(dbsession, chain, sub, reviewer, applicant):
+    """Rows of a record's history: each round the district returns it with an
+    opinion and the applicant submits it again."""
+    def add(count):
+        for _ in range(count):
+            review.decide(dbsession, chain, sub, reviewer, decision="return", opinion="请补充",
+                          expected_version=sub.version)
+            review.submit(dbsession, chain, sub, applicant)
+        dbsession.expire_all()
+    return add
+
+
 def test_the_review_detail_with_many_decisions(make_app, dbsession, chain, sql_statements):
     records = Records(dbsession, chain, district="tj-d01")
     records.add(1)
     sub = records.db.scalars(review.select(review.Submission)).one()
     reviewer = factories.user(dbsession, "agency", agency_code="tj-d01")
-
-    def decide(count):  # each round: the district returns it, the applicant submits again
-        for _ in range(count):
-            review.decide(dbsession, chain, sub, reviewer, decision="return", opinion="请补充",
-                          expected_version=sub.version)
-            review.submit(dbsession, chain, sub, reviewer)
-        dbsession.expire_all()
-
+    decide = returned_and_resubmitted(dbsession, chain, sub, reviewer, reviewer)
     constant(sql_statements, as_(make_app, reviewer), f"/{MODULE}/review/{sub.id}", decide, first=0, then=25)
+
+
+def test_the_applicants_record_with_many_decisions(make_app, dbsession, chain, sql_statements):
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    applicant = factories.user(dbsession, "individual", organisation=org)
+    dbsession.add(ModuleGrant(user_id=applicant.id, module_key=MODULE))
+    Records(dbsession, chain, district="tj-d01", organisation=org, applicant=applicant).add(1)
+    sub = dbsession.scalars(review.select(review.Submission)).one()
+    reviewer = factories.user(dbsession, "agency", agency_code="tj-d01")
+    decide = returned_and_resubmitted(dbsession, chain, sub, reviewer, applicant)
+    constant(sql_statements, as_(make_app, applicant), f"/{MODULE}/{sub.id}", decide, first=0, then=25)
 
 
 def test_the_organisation_review_list(make_app, dbsession, sql_statements):
     reviewer = factories.user(dbsession, "agency", agency_code="tj")
-
-    def add(count):
-        for i in range(count):
-            factories.organisation(dbsession, status="pending",
-                                   agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
-        dbsession.expire_all()
-
+    add = rows(dbsession, lambda i: factories.organisation(
+        dbsession, status="pending", agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)]))
     constant(sql_statements, as_(make_app, reviewer), "/agency/organisations?status=all", add)
 
 
@@ -130,87 +155,59 @@ def test_the_organisation_users_list(make_app, dbsession, sql_statements):
     org = factories.organisation(dbsession, agency_code="tj-d01")
     admin = factories.org_admin(dbsession, org)
 
-    def add(count):
-        for _ in range(count):
-            user = factories.user(dbsession, "individual", organisation=org)
-            dbsession.add(ModuleGrant(user_id=user.id, module_key=MODULE))
-        dbsession.expire_all()
+    def member(i):
+        user = factories.user(dbsession, "individual", organisation=org)
+        dbsession.add(ModuleGrant(user_id=user.id, module_key=MODULE))
 
-    constant(sql_statements, as_(make_app, admin), "/org/users", add)
+    constant(sql_statements, as_(make_app, admin), "/org/users", rows(dbsession, member))
+
+
+def staff_adder(dbsession):
+    """Agency staff of several districts (each row shows its agency)."""
+    return rows(dbsession, lambda i: factories.user(
+        dbsession, "agency", agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)]))
 
 
 def test_the_staff_list(make_app, dbsession, sql_statements):
     admin = factories.user(dbsession, "admin")
-
-    def add(count):
-        for i in range(count):
-            factories.user(dbsession, "agency", agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
-        dbsession.expire_all()
-
-    constant(sql_statements, as_(make_app, admin), "/admin/staff", add)
+    constant(sql_statements, as_(make_app, admin), "/admin/staff", staff_adder(dbsession))
 
 
 def test_the_audit_log(make_app, dbsession, sql_statements):
     auditor = factories.user(dbsession, "audit_admin")
     people = [factories.user(dbsession, "individual") for _ in range(3)]
-
-    def add(count):
-        for i in range(count):
-            record(dbsession, None, "login", user=people[i % len(people)], object_type="user", object_id=i)
-        dbsession.expire_all()
-
+    add = rows(dbsession, lambda i: record(dbsession, None, "login", user=people[i % len(people)],
+                                           object_type="user", object_id=i))
     constant(sql_statements, as_(make_app, auditor), "/admin/audit", add)
 
 
 def test_the_locked_accounts(make_app, dbsession, sql_statements):
     secadmin = factories.user(dbsession, "security_admin")
-
-    def add(count):
-        for i in range(count):
-            org = factories.organisation(dbsession)
-            factories.user(dbsession, "individual", organisation=org,
-                           locked_until=utcnow() + dt.timedelta(minutes=30), failed_logins=5)
-        dbsession.expire_all()
-
+    add = rows(dbsession, lambda i: factories.user(
+        dbsession, "individual", organisation=factories.organisation(dbsession),
+        locked_until=utcnow() + dt.timedelta(minutes=30), failed_logins=5))
     constant(sql_statements, as_(make_app, secadmin), "/admin/locked", add)
 
 
 def test_the_second_factor_accounts(make_app, dbsession, sql_statements):
     secadmin = factories.user(dbsession, "security_admin")
-
-    def add(count):
-        for i in range(count):
-            factories.user(dbsession, "agency", agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
-        dbsession.expire_all()
-
-    constant(sql_statements, as_(make_app, secadmin), "/admin/totp", add)
+    constant(sql_statements, as_(make_app, secadmin), "/admin/totp", staff_adder(dbsession))
 
 
 def test_my_documents(make_app, dbsession, sql_statements):
     org = factories.organisation(dbsession, agency_code="tj-d01")
     applicant = factories.user(dbsession, "individual", organisation=org)
     dbsession.add(ModuleGrant(user_id=applicant.id, module_key=MODULE))
-
-    def add(count):
-        for i in range(count):
-            dbsession.add(GeneratedDocument(kind="word", created_by_id=applicant.id, filename=f"文档{i}.docx", content_type="application/octet-stream",
-                                            storage_key=f"k{dbsession.info.setdefault('n', [0]).__len__()}-{i}-{count}", size=1, sha256="0" * 64,
-                                            permission=f"{MODULE}:module:use"))
-        dbsession.flush()
-        dbsession.expire_all()
-
+    add = rows(dbsession, lambda i: dbsession.add(GeneratedDocument(
+        kind="word", created_by_id=applicant.id, filename=f"文档{i}.docx", content_type="application/octet-stream",
+        storage_key=f"document-{i}", size=1, sha256="0" * 64, permission=f"{MODULE}:module:use")))
     constant(sql_statements, as_(make_app, applicant), "/documents", add)
 
 
 def test_the_outbox(make_app, dbsession, sql_statements):
     admin = factories.user(dbsession, "admin")
-
-    def add(count):
-        for i in range(count):
-            dbsession.add(OutboxMessage(channel="sms", recipient=f"1380000{i:04d}", body="验证码 123456"))
-        dbsession.flush()
-        dbsession.expire_all()
-
+    add = rows(dbsession, lambda i: dbsession.add(
+        OutboxMessage(channel="sms", recipient=f"1380000{i:04d}", body="验证码 123456")))
     constant(sql_statements, as_(make_app, admin), "/dev/outbox", add)
 
 
@@ -261,3 +258,26 @@ def test_the_lists_decision_links_agree_with_can_decide(make_app, dbsession, cha
         assert review.decidable(dbsession, chain, listed, reviewer) == expected
         seen.update(expected.values())
     assert seen == {True, False}
+
+
+def test_pages_open_no_sealed_number_they_do_not_show(make_app, dbsession, chain, monkeypatch):
+    """The identity and the reviewer's list leave ID and mobile numbers sealed
+    (each opening is an AES-GCM decryption): neither page shows one."""
+    from kjgl.core import crypto
+
+    opened = []
+    original = crypto.Keyring.open
+    monkeypatch.setattr(crypto.Keyring, "open", lambda self, stored, context: opened.append(context)
+                        or original(self, stored, context))
+    records = Records(dbsession, chain, district="tj-d01")
+    records.add(5)
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    applicant = factories.user(dbsession, "individual", organisation=org)
+    dbsession.add(ModuleGrant(user_id=applicant.id, module_key=MODULE))
+    reviewer = factories.user(dbsession, "agency", agency_code="tj-d01")
+    dbsession.expire_all()
+    for user, url in ((applicant, "/portal"), (reviewer, f"/{MODULE}/review/")):
+        app = as_(make_app, user)
+        opened.clear()
+        app.get(url, status=200)
+        assert opened == [], url

@@ -1,4 +1,5 @@
-"""Document engine: routes fixed at submission, batch dates for row rules.
+"""Document engine: routes fixed at submission, the document version a
+record was submitted with, batch dates for row rules.
 
 Records submitted before this revision get the route the tree gives them
 now (the Tianjin chains: the record's district, then its city bureau), so
@@ -22,6 +23,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("cutoff_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("window_start", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("window_end", sa.Date(), nullable=True))
+    with op.batch_alter_table("submission", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("document_number", sa.String(length=16), nullable=True))
     op.create_table(
         "submission_route",
         sa.Column("submission_id", sa.Integer(), nullable=False),
@@ -53,6 +56,8 @@ def downgrade() -> None:
     with op.batch_alter_table("submission_route", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_submission_route_agency_id"))
     op.drop_table("submission_route")
+    with op.batch_alter_table("submission", schema=None) as batch_op:
+        batch_op.drop_column("document_number")
     with op.batch_alter_table("review_batch", schema=None) as batch_op:
         batch_op.drop_column("window_end")
         batch_op.drop_column("window_start")

@@ -170,3 +170,9 @@ def test_concurrent_duplicate_account_is_a_message_not_a_500(app, dbsession, mon
     assert res.status_int == 200
     assert "已被注册" in field_error(res, "account")
     assert dbsession.scalar(select(func.count(Organisation.id)).where(Organisation.name == "天津注册测试科技有限公司")) == 0
+
+
+def test_an_organisation_name_differing_only_in_full_width_brackets_or_spaces_is_taken(app, dbsession):
+    factories.organisation(dbsession, name="天津某某（集团）有限公司")
+    res = submit(app, URL, legal_data(org_name="天津某某 (集团) 有限公司"))
+    assert "该企业名称已注册法人用户" in field_error(res, "org_name")

@@ -57,6 +57,17 @@ def write_ini(tmp_path):
     return write
 
 
+def rows(url: str, sql: str) -> list[tuple]:
+    """The rows of ``sql`` on the database at ``url``, as tuples."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = [tuple(r) for r in conn.execute(text(sql)).all()]
+    engine.dispose()
+    return found
+
+
 @pytest.fixture
 def sqlite_url(tmp_path):
     return "sqlite:///" + str(tmp_path / "kjgl.sqlite")

@@ -41,6 +41,7 @@ def doc(dbsession, tmp_path):
     batch = review.open_batch(dbsession, "testdoc", TODAY.year, TODAY + dt.timedelta(days=30), accepting_user,
                               cutoff_on=TODAY, window_start=dt.date(TODAY.year - 1, 11, 1), window_end=TODAY)
     settings = {"kjgl.upload_max_bytes": 10 * 1024 * 1024, "kjgl.upload_parse_pdf": "true",
+                "kjgl.upload_max_files": 20,
                 "kjgl.accepting.testdoc": f"{accepting.code} {other.code}"}
     ctx = tabbed.Context(db=dbsession, actor=applicant, settings=settings, storage=DirectoryStorage(str(tmp_path)))
     sub = tabbed.create(ctx, DOC, title="测试众创空间")
@@ -190,6 +191,16 @@ def test_row_proofs_are_pdf_only_and_at_most_3_mb(doc):
     assert out.ok, out.errors
     files = tabbed.row_files(doc.db, DOC, DOC.tab("rooms").tables[0], [row.id])
     assert [a.filename for a in files[row.id]["proof"]] == ["证明.pdf"]
+    # a refused new proof leaves the row's proof in place; an accepted one replaces it
+    post(doc, "rooms", room_row(f"r{row.id}", "10", "1", "2") + [("rooms-r%d-id" % row.id, str(row.id)),
+                                                                (f"rooms-r{row.id}-proof", Upload("坏.png", b"\x89PNG\r\n\x1a\n0"))])
+    post(doc, "rooms", room_row(f"r{row.id}", "10", "1", "2") + [("rooms-r%d-id" % row.id, str(row.id))])
+    files = tabbed.row_files(doc.db, DOC, DOC.tab("rooms").tables[0], [row.id])
+    assert [a.filename for a in files[row.id]["proof"]] == ["证明.pdf"]
+    assert post(doc, "rooms", room_row(f"r{row.id}", "10", "1", "2") + [
+        ("rooms-r%d-id" % row.id, str(row.id)), (f"rooms-r{row.id}-proof", Upload("新证明.pdf", PDF))]).ok
+    files = tabbed.row_files(doc.db, DOC, DOC.tab("rooms").tables[0], [row.id])
+    assert [a.filename for a in files[row.id]["proof"]] == ["新证明.pdf"]
 
 
 def complete(doc):

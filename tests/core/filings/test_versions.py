@@ -219,3 +219,25 @@ def test_the_default_renderer_is_the_application_document(dbsession, world):
     default, default_body = generate(dbsession, world)
     assert f"版本号：{default.number}" in header_texts(default_body)
     assert versions.DOCUMENT_KIND == dbsession.get(GeneratedDocument, default.generated_document_id).kind
+
+
+def test_the_stored_file_goes_when_the_transaction_aborts(dbsession, world):
+    import transaction
+
+    manager = transaction.TransactionManager()
+    txn = manager.begin()
+    version, _ = record_version(dbsession, submission_id=world["sub"].id, actor=world["applicant"],
+                                snapshot=snapshot(), storage=world["storage"], txn=txn)
+    key = dbsession.get(GeneratedDocument, version.generated_document_id).storage_key
+    world["storage"].open(key).close()
+    manager.abort()
+    with pytest.raises(FileNotFoundError):
+        world["storage"].open(key)
+
+
+def test_a_submitted_number_not_of_this_submission_is_not_used_as_the_reference(dbsession, world):
+    mine, _ = generate(dbsession, world)
+    foreign, _ = generate(dbsession, world, sub=world["other"])
+    check = verify_number(dbsession, world["sub"], mine.number, submitted_number=foreign.number)
+    assert check.found and not check.is_submitted and check.submitted.id == mine.id
+    assert "最新生成的版本（尚未提交）" in check.message

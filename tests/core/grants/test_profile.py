@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from kjgl.core import factories
 from kjgl.core.audit.models import AuditEvent
+from kjgl.core.grants import membership
 from kjgl.core.grants.models import ModuleGrant
 from kjgl.core.grants.services import granted_keys
 from kjgl.core.testing import login
@@ -41,6 +42,7 @@ def test_details_are_saved_but_the_id_number_cannot_change(app, dbsession):
     form = _profile_form(app.get("/me/profile"))
     form["mobile"] = "13912345678"
     form["email"] = "new@example.cn"
+    form["current_password"] = "Passw0rd!"  # a new mobile and e-mail need it (the SMS check is off here)
     form["id_valid_from"] = "2020-01-01"
     form["id_long_term"] = True
     fields = dict(form.submit_fields())
@@ -161,6 +163,27 @@ def test_choosing_needs_a_ticked_active_organisation(app, dbsession):
     app.post("/me/organisation", {"org_id": str(pending.id)}, status=400)  # CSRF
     dbsession.refresh(person)
     assert person.organisation_id is None
+
+
+def test_an_id_without_its_exact_full_name_joins_nothing_and_reveals_no_name(app, dbsession):
+    mine = factories.organisation(dbsession, name="天津甲科技有限公司")
+    other = factories.organisation(dbsession, name="天津乙秘密科技有限公司")
+    person = factories.user(dbsession)
+    login(app, person.account)
+    csrf = app.get("/me/profile").html.select_one("input[name=csrf_token]")["value"]
+    for typed in ("", "nonsense", "天津乙秘密", mine.name, "%"):
+        res = app.post("/me/organisation", {"csrf_token": csrf, "org_id": str(other.id), "org_name": typed},
+                       status=200)
+        assert membership.NOT_CHOSEN in res.html.select_one(".notice.bad").text, typed
+        assert "秘密" not in res.text.replace(typed, ""), typed
+    dbsession.refresh(person)
+    assert person.organisation_id is None
+    assert dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "org_choose")).all() == []
+    # the exact full name (as the search compares it) joins
+    app.post("/me/organisation", {"csrf_token": csrf, "org_id": str(other.id), "org_name": " 天津乙秘密科技有限公司 "},
+             status=303)
+    dbsession.refresh(person)
+    assert person.organisation_id == other.id
 
 
 def test_changing_organisation_drops_every_grant(app, dbsession):

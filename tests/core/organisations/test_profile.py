@@ -11,7 +11,7 @@ from kjgl.core import factories
 from kjgl.core.audit.models import AuditEvent
 from kjgl.core.testing import login
 
-from .helpers import ALL_FILES, PDF, PNG, attachments_of, error_of, post_profile, valid_fields
+from .helpers import ALL_FILES, BLANK, PDF, PNG, attachments_of, error_of, post_profile, valid_fields
 
 
 def test_form_has_the_seed_fields_and_choices(admin_app, incomplete_org):
@@ -102,11 +102,39 @@ def test_one_missing_field_is_enough_to_refuse(admin_app, dbsession, incomplete_
     assert incomplete_org.status == "incomplete"
 
 
+def _group_company_admin(make_app, dbsession):
+    """An incomplete 天津某某（集团）有限公司 and a client logged in as its admin."""
+    org = factories.organisation(dbsession, name="天津某某（集团）有限公司", status="incomplete", **BLANK)
+    admin_app = make_app()
+    login(admin_app, factories.org_admin(dbsession, org).account)
+    return org, admin_app
+
+
+def test_bank_account_name_differing_in_full_or_half_width_brackets_is_the_same_name(make_app, dbsession):
+    org, admin_app = _group_company_admin(make_app, dbsession)
+    fields = valid_fields(org)
+    fields["bank_account_name"] = "天津某某(集团)有限公司 "
+    post_profile(admin_app, fields, files=ALL_FILES, status=303)
+    dbsession.refresh(org)
+    assert org.status == "pending"
+
+
+def test_bank_account_name_still_differing_says_where(make_app, dbsession):
+    org, admin_app = _group_company_admin(make_app, dbsession)
+    fields = valid_fields(org)
+    fields["bank_account_name"] = "天津某某(团体)有限公司"
+    res = post_profile(admin_app, fields, files=ALL_FILES, status=200)
+    assert "账户名称为“团体”，单位名称为“集团”" in error_of(res, "bank_account_name")
+
+
 def test_bank_account_name_must_equal_the_organisation_name(admin_app, dbsession, incomplete_org):
     fields = valid_fields(incomplete_org)
     fields["bank_account_name"] = incomplete_org.name + "天津分公司"
     res = post_profile(admin_app, fields, files=ALL_FILES, status=200)
-    assert error_of(res, "bank_account_name") == "账户（收款单位）必须与单位名称相同"
+    message = error_of(res, "bank_account_name")
+    assert message.startswith("账户（收款单位）必须与单位名称相同")
+    # and it says what differs
+    assert f"单位名称：{incomplete_org.name}" in message and "账户名称多出“天津分公司”" in message
     # what was typed stays in the form
     assert res.forms["org-profile-form"]["bank_account_name"].value == incomplete_org.name + "天津分公司"
     dbsession.refresh(incomplete_org)
@@ -225,15 +253,33 @@ def test_save_keeps_partial_data_and_files(admin_app, dbsession, incomplete_org)
     assert incomplete_org.contact_mobile == "13912345678"
 
 
-def test_save_with_a_malformed_value_keeps_earlier_data_and_the_upload(admin_app, dbsession, incomplete_org):
+def test_save_with_a_malformed_value_keeps_earlier_data_and_stores_no_upload(admin_app, dbsession, incomplete_org,
+                                                                              storage_dir):
     post_profile(admin_app, {"contact_name": "王五"}, action="save", status=303)
+    files_before = stored_files(storage_dir)
     res = post_profile(admin_app, {"contact_name": "赵六", "contact_email": "not-an-email"}, action="save",
                        files=[("licence", "营业执照.pdf", PDF)], status=200)
     assert error_of(res, "contact_email") == "请输入正确的电子邮箱"
+    assert "所选附件也未上传" in res.text
     assert res.forms["org-profile-form"]["contact_name"].value == "赵六"
     dbsession.refresh(incomplete_org)
     assert incomplete_org.contact_name == "王五"
-    assert len(attachments_of(dbsession, incomplete_org)) == 1
+    # the refused save left no upload behind: no row, no bytes
+    assert attachments_of(dbsession, incomplete_org) == []
+    assert stored_files(storage_dir) == files_before
+
+
+def test_a_refused_submit_stores_no_upload(admin_app, dbsession, incomplete_org):
+    fields = dict(valid_fields(incomplete_org), contact_email="not-an-email")
+    res = post_profile(admin_app, fields, files=ALL_FILES, status=200)
+    assert "提交未成功" in res.text and "所选附件也未上传" in res.text
+    assert attachments_of(dbsession, incomplete_org) == []
+
+
+def stored_files(root) -> set:
+    import pathlib
+
+    return {p for p in pathlib.Path(root).rglob("*") if p.is_file()}
 
 
 def test_nothing_can_change_after_submit(admin_app, dbsession, incomplete_org):

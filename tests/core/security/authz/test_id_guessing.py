@@ -14,7 +14,7 @@ from kjgl.core.attachments.models import Attachment
 from kjgl.core.grants.models import ModuleGrant
 from kjgl.core.review.models import Submission
 
-from .world import (ADMIN, AG_RIGHT, IND_G, MODULES, ORG, SEC_ADMIN, build, client, csrf_token, path, routes,
+from .world import (ADMIN, AG_RIGHT, CITY, IND_G, MODULES, ORG, SEC_ADMIN, build, client, csrf_token, path, routes,
                     takes_id)
 
 OTHER = {"makerspace": "incubator", "incubator": "makerspace", "national_record": "makerspace"}
@@ -32,11 +32,17 @@ def _module_routes():
             ("a record of the other district", w.b.submitted[m].id),
             ("a draft of the reviewer's own district", w.a.drafts[m].id),
             (f"a {o} record of the reviewer's district", w.a.submitted[o].id)]
-        applicant_pages = ("view", "edit", "submit") + (("tab", "pledge_template") if m == "national_record" else ("word",))
+        applicant_pages = ("view", "edit", "submit") + (
+            ("tab", "pledge_template", "document", "document_pdf", "proofs") if m == "national_record" else ("word",))
         for suffix in applicant_pages:
             table[f"{m}.{suffix}"] = {IND_G: applicant_foreign}
-        for suffix in ("review.detail", "review.word", "review.decide"):
+        for suffix in ("review.detail", "review.decide") + (
+                ("review.proofs",) if m == "national_record" else ("review.word",)):
             table[f"{m}.{suffix}"] = {AG_RIGHT: reviewer_foreign}
+        # the national record's batches are the Torch Center's, a role this world has not:
+        # tests/plugins/national_record probes them as the Torch Center
+        table[f"{m}.batch.reopen"] = {} if m == "national_record" else {
+            CITY: lambda w, o=o: [(f"the {o} batch", w.batches[o].id)]}
     return table
 
 
@@ -118,6 +124,14 @@ ID_GUESSING = {
     "admin.staff.reset": {ADMIN: _not_staff},
     "admin.staff.status": {ADMIN: _not_staff},
     "admin.locked.unlock": {SEC_ADMIN: lambda w: []},  # any account may be locked: only ids that don't exist
+    # one's own sessions only; the security admin may end anybody's
+    "account.sessions.end": {a: (lambda w: [("another user's session", w.session.id)]) for a in (IND_G, ORG, ADMIN)},
+    "admin.sessions.end": {SEC_ADMIN: lambda w: []},
+    "admin.dormant.enable": {SEC_ADMIN: lambda w: []},  # any account may have been disabled
+    # the system admin manages every agency: only ids that don't exist
+    "admin.agency.edit": {ADMIN: lambda w: []},
+    "admin.agency.status": {ADMIN: lambda w: []},
+    "admin.agency.delete": {ADMIN: lambda w: []},
     # only agency and admin accounts have a second factor to reset
     "admin.totp.reset": {SEC_ADMIN: lambda w: [("an individual", w.a.individual.id),
                                                ("an organisation admin", w.a.admin.id)]},

@@ -42,8 +42,9 @@ def rule(allow=(), notfound=(), obj=None):
 
 
 # The objects an {id} can name (see ``object_id``).
-DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT = (
-    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document")
+DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, SESSION, BATCH, AGENCY = (
+    "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "session", "batch",
+    "agency")
 ER_VERSION, ER_ENTERPRISE = "er_version", "er_enterprise"
 
 EXPECTED = {
@@ -64,6 +65,11 @@ EXPECTED = {
     # every logged-in user (session.ping: "stay logged in" before the idle timeout)
     "account.password": rule(LOGGED_IN),
     "session.ping": rule(LOGGED_IN),
+    # one's own logged-in sessions; {id} is a session of A's individual:
+    # theirs to end, 404 for every other user
+    "account.sessions": rule(LOGGED_IN),
+    "account.sessions.end_others": rule(LOGGED_IN),
+    "account.sessions.end": rule({IND}, LOGGED_IN - {IND}, obj=SESSION),
     # a file on A's submitted makerspace record: its applicant and the
     # reviewers whose subtree holds it see it (the system, security and audit
     # admins do not: 404); only the applicant may delete (refused 409 here:
@@ -73,10 +79,16 @@ EXPECTED = {
     # a document A's granted individual generated: theirs alone, 404 for everybody else
     "document.download": rule({IND_G}, LOGGED_IN - {IND_G}, obj=DOCUMENT),
     "documents.mine": rule(LOGGED_IN),
+    # one's own personal data and account closure (staff and admins are
+    # shown why they cannot close theirs: 409)
+    "me.data": rule(LOGGED_IN),
+    "me.data.export": rule(LOGGED_IN),
+    "me.close": rule(LOGGED_IN),
     # individuals
     "portal": rule(INDIVIDUALS),
     "me.profile": rule(INDIVIDUALS),
     "me.org.choose": rule(INDIVIDUALS),
+    "me.mobile_code": rule(INDIVIDUALS),  # the SMS code for a new mobile on 个人信息
     # organisation admins (信息补全 also while pending)
     "org.profile": rule(ORG_ADMINS),
     "org.status": rule(ORG_ADMINS),
@@ -96,12 +108,24 @@ EXPECTED = {
     "admin.staff.detail": rule({ADMIN}, obj=STAFF),
     "admin.staff.reset": rule({ADMIN}, obj=STAFF),
     "admin.staff.status": rule({ADMIN}, obj=STAFF),
+    # the agency tree; {id} is tj-d01 (in use: its deletion is refused, 409)
+    "admin.agencies": rule({ADMIN}),
+    "admin.agency.new": rule({ADMIN}),
+    "admin.agency.edit": rule({ADMIN}, obj=AGENCY),
+    "admin.agency.status": rule({ADMIN}, obj=AGENCY),
+    "admin.agency.delete": rule({ADMIN}, obj=AGENCY),
     # 三员分立: only the audit admin reads the audit log, only the security
     # admin unlocks accounts; {id} is a locked account
     "admin.audit": rule({AUDIT_ADMIN}),
     "admin.audit.export": rule({AUDIT_ADMIN}),
     "admin.locked": rule({SEC_ADMIN}),
     "admin.locked.unlock": rule({SEC_ADMIN}, obj=LOCKED),
+    # who is online, and a forced logout ({id}: A's individual's session)
+    "admin.sessions": rule({SEC_ADMIN}),
+    "admin.sessions.end": rule({SEC_ADMIN}, obj=SESSION),
+    # dormant and platform-disabled accounts; {id} is an account to re-enable
+    "admin.dormant": rule({SEC_ADMIN}),
+    "admin.dormant.enable": rule({SEC_ADMIN}, obj=LOCKED),
     # the second factor (kjgl.totp, off here): its pages are open only while a
     # login waits for the code, so to no role of this world; the security
     # admin resets a user's TOTP ({id} is the tj-d01 reviewer)
@@ -142,6 +166,9 @@ EXPECTED = {
     "national_record.carrier_edit": rule({IND_G}, obj="carrier"),
     "national_record.pledge_template": rule({IND_G}, obj=DRAFT),
     "national_record.tab": rule({IND_G}, obj=DRAFT),
+    "national_record.document": rule({IND_G}, obj=DRAFT),
+    "national_record.document_pdf": rule({IND_G}, obj=DRAFT),
+    "national_record.proofs": rule({IND_G}, obj=DRAFT),
 }
 
 for _m in ("makerspace", "incubator", "national_record"):
@@ -158,8 +185,12 @@ for _m in ("makerspace", "incubator", "national_record"):
         f"{_m}.review.export": rule(AGENCIES),
         f"{_m}.review.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
         f"{_m}.review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
-        f"{_m}.review.word": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
-        f"{_m}.batches": rule({CITY}),
+        **({f"{_m}.review.word": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED)} if _m != "national_record"
+           else {f"{_m}.review.proofs": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED)}),
+        # the city's batch: its owner (and ancestors) reopen or extend it; the national
+        # record's batches are the Torch Center's, and no role of this world is national
+        f"{_m}.batches": rule({CITY} if _m != "national_record" else ()),
+        f"{_m}.batch.reopen": rule({CITY} if _m != "national_record" else (), obj=BATCH),
     })
 
 
@@ -187,6 +218,9 @@ def object_id(world, route_name: str):
         LOCKED: lambda: world.locked.id,
         DOCUMENT: lambda: world.a.document.id,
         "carrier": lambda: world.a.carrier.id,
+        SESSION: lambda: world.session.id,
+        BATCH: lambda: world.batches[module].id,
+        AGENCY: lambda: world.agency_right.agency_id,
         ER_VERSION: lambda: world.a.er_version.id,
         ER_ENTERPRISE: lambda: world.a.er_enterprise.id,
     }[obj]()

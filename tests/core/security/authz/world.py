@@ -68,6 +68,8 @@ class World:
     city: object
     admins: dict  # kind -> User
     locked: object  # an account locked by failed logins
+    session: object = None  # a logged-in session (user_session row) of A's individual
+    batches: dict = field(default_factory=dict)  # module -> the city's open batch
 
     def user_for(self, role):
         return {
@@ -175,7 +177,7 @@ def build(db, registry) -> World:
     today = dt.date.today()
     batches = {m: review.open_batch(db, m, today.year, today + dt.timedelta(days=30), city) for m in MODULES}
     pending = factories.organisation(db, status="pending", agency_code="tj-d01")
-    return World(
+    world = World(
         a=_side(db, registry, "tj-d01", batches, 1),
         b=_side(db, registry, "tj-d02", batches, 2),
         pending_org=pending, pending_admin=factories.org_admin(db, pending),
@@ -185,7 +187,10 @@ def build(db, registry) -> World:
         admins={k: factories.user(db, k) for k in (ADMIN, SEC_ADMIN, AUDIT_ADMIN)},
         locked=factories.user(db, "individual", locked_until=utcnow() + dt.timedelta(minutes=30),
                               failed_logins=5),
+        batches=batches,
     )
+    world.session = factories.user_session(db, world.a.individual)
+    return world
 
 
 def client(make_app, world: World, role: str):

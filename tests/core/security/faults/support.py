@@ -151,12 +151,16 @@ def multipart(fields: dict, files=()) -> tuple[bytes, str]:
 
 
 def fake_pdf(size: int) -> bytes:
-    """A valid one-page PDF of about ``size`` bytes (random bytes embedded as a file)."""
+    """A valid one-page PDF of about ``size`` bytes (random bytes in a stream
+    the catalog points to; not an embedded file, which uploads refuse)."""
     from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
 
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
-    writer.add_attachment("padding.bin", os.urandom(size))
+    padding = StreamObject()
+    padding.set_data(os.urandom(size))
+    writer._root_object[NameObject("/KjglPadding")] = writer._add_object(padding)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -68,9 +68,11 @@ def deployment(request, tmp_path):
 def test_backup_wipe_restore_round_trip(deployment, tmp_path, capsys):
     ini, url, storage = deployment
     data = fake_pdf(300_000)
+    demo_files = _counts(url)["attachment"]  # the demo data's own proofs
     key = _attach(url, storage, data)
     before = _counts(url)
-    assert before["attachment"] == 1 and before["user_account"] > 0 and before["makerspace_evaluation"] == 1
+    assert before["attachment"] == demo_files + 1 and before["user_account"] > 0
+    assert before["makerspace_evaluation"] == 1
 
     target = tmp_path / "backup"
     assert main(["backup", str(ini), "--to", str(target)]) == 0
@@ -81,18 +83,20 @@ def test_backup_wipe_restore_round_trip(deployment, tmp_path, capsys):
 
     _wipe(url, storage)
     assert main(["restore", str(ini), "--from", str(target)]) == 0
-    assert _counts(url) == before
+    # everything as it was, plus the restore's own audit record (issue 8: CLI changes are audited)
+    assert _counts(url) == {**before, "audit_event": before["audit_event"] + 1}
     with DirectoryStorage(str(storage)).open(key) as f:
         assert f.read() == data
     engine = create_engine(url)
     with engine.connect() as conn:
-        row = conn.execute(select(Attachment.sha256, Attachment.size)).one()
+        row = conn.execute(select(Attachment.sha256, Attachment.size).where(Attachment.storage_key == key)).one()
     engine.dispose()
     assert row.size == len(data)
 
 
 def test_restore_refuses_a_tampered_backup_and_changes_nothing(site, tmp_path, capsys):
     ini, url, storage = site
+    demo_files = _counts(url)["attachment"]  # the demo data's own proofs
     _attach(url, storage, fake_pdf(50_000))
     target = tmp_path / "backup"
     assert main(["backup", str(ini), "--to", str(target)]) == 0
@@ -105,7 +109,7 @@ def test_restore_refuses_a_tampered_backup_and_changes_nothing(site, tmp_path, c
 
     assert main(["restore", str(ini), "--from", str(target)]) == 2
     assert "与清单不符" in capsys.readouterr().err
-    assert _counts(url)["attachment"] == 2  # the database was not touched
+    assert _counts(url)["attachment"] == demo_files + 2  # the database was not touched
     assert (storage / later_key[:2] / later_key).exists()
 
 

@@ -17,6 +17,7 @@ import kjgl.core
 import kjgl.plugins
 from kjgl.core.audit.services import EVENTS
 from kjgl.core.filings.types import FilingType
+from kjgl.core.filings.tables import DetailTable
 from kjgl.core.forms import Schema
 
 from .payloads import hostile_dicts
@@ -29,9 +30,15 @@ FACTORIES = {
     "kjgl.core.admin.schemas.staff_schema": lambda f: f(["tj", "tj-d01", "tj-d02"]),
     "kjgl.core.audit.schemas.filter_schema": lambda f: f(sorted(EVENTS)),
     "kjgl.core.grants.schemas.profile_schema": lambda f: f(SimpleNamespace(id_type="身份证")),
+    "kjgl.core.filings.review_views.batch_schema": lambda f: f(_national_filing()),
     "kjgl.core.organisations.schemas.profile_schema": lambda f: f(
         "天津测试科技有限公司", ["和平区", "河东区"], "天津市", lambda code: code == "tj-d01"),
 }
+
+
+def _national_filing():
+    from kjgl.plugins.national_record.schemas import FILING
+    return FILING
 
 
 def _modules():
@@ -59,6 +66,8 @@ def declared():
                 add(where, value)
             elif isinstance(value, FilingType):
                 add(where, value)
+            elif isinstance(value, DetailTable):  # a detail table's row
+                add(where, Schema(*value.columns))
             elif (inspect.isfunction(value) and value.__module__ == module.__name__
                   and inspect.signature(value).return_annotation in ("Schema", Schema)):
                 if where in FACTORIES:
@@ -82,7 +91,9 @@ def test_the_walk_finds_the_forms_of_the_brief():
                      "kjgl.core.audit.schemas.filter_schema",
                      "kjgl.core.grants.schemas.RESIDENT_ID",
                      "kjgl.plugins.makerspace.schemas.FILING",
-                     "kjgl.plugins.incubator.schemas.FILING"):
+                     "kjgl.plugins.incubator.schemas.FILING",
+                     "kjgl.plugins.national_record.schemas.FILING",
+                     "kjgl.plugins.national_record.schemas.TEAMS"):
         assert expected in names
     # a new schema-building function needs sample arguments above
     assert UNKNOWN_FACTORIES == set()

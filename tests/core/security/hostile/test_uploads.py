@@ -17,6 +17,7 @@ from kjgl.core.attachments.services import Slot, UploadRefused, add_upload
 from kjgl.core.attachments.storage import DirectoryStorage
 from kjgl.core.testing import login
 
+from . import pdfs
 from .pdfs import GARBAGE_PDF, encrypted_pdf, truncated_pdf, valid_pdf
 
 MB = 1024 * 1024
@@ -65,6 +66,29 @@ def test_an_encrypted_pdf_is_refused_naming_the_slot(dbsession, storage):
     assert stored(storage) == []
 
 
+@pytest.mark.parametrize("build, found", [
+    (pdfs.javascript_pdf, "JavaScript"),
+    (pdfs.escaped_name_javascript_pdf, "JavaScript"),
+    (pdfs.open_action_javascript_pdf, "OpenAction"),
+    (pdfs.open_action_launch_pdf, "Launch"),
+    (pdfs.launch_link_pdf, "Launch"),
+    (pdfs.embedded_file_pdf, "嵌入文件"),
+    (pdfs.page_additional_action_pdf, "AA"),
+], ids=lambda v: getattr(v, "__name__", v))
+def test_a_pdf_with_active_content_is_refused_naming_the_file(dbsession, storage, build, found):
+    with pytest.raises(UploadRefused) as refused:
+        put(dbsession, storage, "年度报告.pdf", build())
+    message = str(refused.value)
+    assert message.startswith("营业执照：") and "年度报告.pdf" in message and "可自动执行的内容" in message
+    assert found in message
+    assert stored(storage) == []
+
+
+def test_a_pdf_that_opens_at_a_page_and_links_to_the_web_is_accepted(dbsession, storage):
+    put(dbsession, storage, "说明.pdf", pdfs.harmless_open_at_page_pdf())
+    assert len(stored(storage)) == 1
+
+
 @pytest.fixture
 def org_app(make_app, dbsession):
     org = factories.organisation(dbsession, status="incomplete")
@@ -95,6 +119,14 @@ def test_the_form_shows_broken_and_encrypted_pdfs_next_to_their_slots(org_app, d
     assert "企业营业执照或者事业单位法人证书" in licence and "不是有效的PDF文件" in licence
     assert "风险承诺书" in letter and "加密" in letter
     assert count_files(dbsession, org) == 1  # only the good one
+
+
+def test_the_form_names_a_pdf_with_javascript_next_to_its_slot(org_app, dbsession):
+    testapp, org = org_app
+    res = post_files(testapp, [("licence", "带脚本的执照.pdf", pdfs.javascript_pdf())])
+    licence = " ".join(n.get_text(" ", strip=True) for n in res.html.select("#field-licence .error"))
+    assert "带脚本的执照.pdf" in licence and "JavaScript" in licence
+    assert count_files(dbsession, org) == 0
 
 
 # --- legacy Office (OLE2) ---

@@ -17,6 +17,7 @@ from kjgl.core.testing import TEST_DATA_KEYS, TEST_INDEX_KEY, login
 
 ID_NUMBER = "12010419800101123X"
 MOBILE, REP_MOBILE, CONTACT_MOBILE = "13711112222", "13633334444", "13555556666"
+BANK_ACCOUNT = "6222020302001234567"
 
 
 @pytest.fixture
@@ -55,6 +56,56 @@ def test_organisation_numbers_are_sealed_in_the_table_and_read_in_plain(dbsessio
     dbsession.expire_all()
     assert (org.legal_rep_id_number, org.legal_rep_mobile, org.contact_mobile) == (ID_NUMBER, REP_MOBILE,
                                                                                   CONTACT_MOBILE)
+
+
+def test_bank_account_numbers_are_sealed_in_the_table_and_read_in_plain(dbsession):
+    org = factories.organisation(dbsession, bank_account_no=BANK_ACCOUNT)
+    assert_sealed(raw_row(dbsession, "organisation", org.id, "bank_account_no"), BANK_ACCOUNT)
+    dbsession.expire_all()
+    assert org.bank_account_no == BANK_ACCOUNT
+
+
+def test_the_upgrade_seals_bank_accounts_stored_in_plain_text(tmp_path):
+    """A database upgraded from before sealing: the migration seals every
+    stored plaintext account number, and the downgrade opens them again."""
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from kjgl.core import migrate
+    from kjgl.core.organisations.models import Organisation
+    from kjgl.core.plugin_host import build_plugin_manager
+    from kjgl.core.testing import base_settings
+
+    settings = normalise(base_settings("sqlite:///" + str(tmp_path / "old.sqlite"), **{"kjgl.plugins": ""}))
+    config = migrate.alembic_config(settings, build_plugin_manager([]))
+    command.upgrade(config, "c0005")  # before sealing
+    engine = create_engine(settings["sqlalchemy.url"])
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO agency (id, code, name, level, kind, path, sort, region) "
+                          "VALUES (1, 'tj', '天津市科学技术局', 'city', 'bureau', '/1/', 0, '天津市')"))
+        for org_id, account in ((1, BANK_ACCOUNT), (2, "")):
+            conn.execute(text(
+                "INSERT INTO organisation (id, name, credit_code, legal_type, legal_rep_name, legal_rep_id_type, "
+                "legal_rep_id_number, legal_rep_id_long_term, legal_rep_mobile, agency_id, status, bank_account_no, "
+                "created_at, updated_at) VALUES (:id, :name, :code, '企业', '张三', '身份证', :idn, 1, :mobile, 1, "
+                "'active', :account, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"),
+                {"id": org_id, "name": f"天津测试{org_id}有限公司", "code": f"91120101MA0{org_id}XXXXX",
+                 "idn": crypto.keyring().seal(ID_NUMBER, "organisation.legal_rep_id_number"),
+                 "mobile": crypto.keyring().seal(MOBILE, "organisation.legal_rep_mobile"), "account": account})
+    command.upgrade(config, "core@head")
+    with engine.connect() as conn:
+        sealed = conn.execute(text("SELECT bank_account_no FROM organisation ORDER BY id")).scalars().all()
+    assert sealed[0].startswith("enc1:t1:") and BANK_ACCOUNT not in sealed[0] and sealed[1] == ""
+    with Session(engine) as session:
+        assert session.get(Organisation, 1).bank_account_no == BANK_ACCOUNT
+    command.upgrade(config, "core@head")  # nothing sealed twice
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT bank_account_no FROM organisation WHERE id = 1")).scalar() == sealed[0]
+    command.downgrade(config, "c0005")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT bank_account_no FROM organisation WHERE id = 1")).scalar() == BANK_ACCOUNT
+    engine.dispose()
 
 
 def test_a_value_copied_to_another_column_does_not_open(dbsession):

@@ -26,6 +26,7 @@ from tests.core.cli.conftest import keep_logging, write_ini  # noqa: F401  (fixt
 
 NEW_KEY = "k2:" + crypto.new_key()
 MOBILE, ID_NUMBER, HEAD_MOBILE = "13711112222", "12010419800101123X", "13699998888"
+BANK_ACCOUNT = "6222020302001234567"
 TABLES = list(CORE_TABLES) + [t for ts in build_plugin_manager(ALL_PLUGINS).hook.kjgl_metadata() for t in ts]
 
 
@@ -46,7 +47,7 @@ def sealed_values(dbsession) -> list[str]:
     """Every sealed string of the tables touched here, as stored."""
     values = []
     for table, columns in (("user_account", "id_number, mobile"),
-                           ("organisation", "legal_rep_id_number, legal_rep_mobile, contact_mobile"),
+                           ("organisation", "legal_rep_id_number, legal_rep_mobile, contact_mobile, bank_account_no"),
                            ("outbox_message", "recipient")):
         for row in dbsession.execute(text(f"SELECT {columns} FROM {table}")):
             values += [v for v in row if v]
@@ -58,7 +59,8 @@ def sealed_values(dbsession) -> list[str]:
 
 @pytest.fixture
 def people(dbsession):
-    org = factories.organisation(dbsession, legal_rep_mobile=MOBILE, legal_rep_id_number=ID_NUMBER)
+    org = factories.organisation(dbsession, legal_rep_mobile=MOBILE, legal_rep_id_number=ID_NUMBER,
+                                 bank_account_no=BANK_ACCOUNT)
     user = factories.user(dbsession, organisation=org, mobile=MOBILE, id_number=ID_NUMBER)
     dbsession.add(OutboxMessage(channel="sms", recipient=MOBILE, body="验证码"))
     city = factories.user(dbsession, "agency", agency_code="tj")
@@ -75,6 +77,7 @@ def read_back(dbsession, user, org, sub):
     dbsession.expire_all()
     assert (dbsession.get(User, user.id).mobile, dbsession.get(User, user.id).id_number) == (MOBILE, ID_NUMBER)
     assert dbsession.get(Organisation, org.id).legal_rep_mobile == MOBILE
+    assert dbsession.get(Organisation, org.id).bank_account_no == BANK_ACCOUNT
     assert dbsession.get(MakerspaceEvaluation, sub.id).data["head_mobile"] == HEAD_MOBILE
     assert dbsession.scalars(select(OutboxMessage).where(OutboxMessage.to(MOBILE))).one().recipient == MOBILE
 
