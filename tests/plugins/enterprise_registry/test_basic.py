@@ -24,7 +24,8 @@ def test_enterprise_files_basic_info_and_the_district_reviews_it_in_the_dialog(m
     token = csrf(app)
     res = app.post("/enterprise-registry/basic/start", {"csrf_token": token}, status=303)
     edit = res.location
-    bad = app.post(edit, {**FORM, "credit_code": org.credit_code[:-1] + "0", "csrf_token": token,
+    wrong = org.credit_code[:-1] + ("1" if org.credit_code[-1] != "1" else "2")  # not its check character
+    bad = app.post(edit, {**FORM, "credit_code": wrong, "csrf_token": token,
                           "version": version_in(app.get(edit))}, status=400)
     assert "统一社会信用代码校验位不正确" in bad.text
     app.post(edit, {**FORM, "credit_code": org.credit_code, "csrf_token": token, "version": version_in(app.get(edit))},
