@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased
 from kjgl.core.agencies.models import Agency
 from kjgl.core.exports.xlsx_builder import Column
 from kjgl.core.review.models import STATES, Submission, SubmissionRoute
+from kjgl.core.search import contains
 
 from . import models as m
 from .schemas import BASIC, REPORT
@@ -46,8 +47,8 @@ def scope(column, agency: Agency):
 
 
 def search(text: str, *columns):
-    """Any of ``columns`` contains ``text`` (literally: % and _ are not wildcards)."""
-    return or_(*(c.contains(text, autoescape=True) for c in columns))
+    """Any of ``columns`` contains ``text`` (the core's one search helper: literal, any case)."""
+    return or_(*(contains(c, text) for c in columns))
 
 
 def _base_filters(f, key: str) -> dict:
