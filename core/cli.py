@@ -383,6 +383,37 @@ def cmd_keys_rotate(args) -> int:
     return 0
 
 
+def _plugin_command(plugin_name: str, command):
+    """Run a plugin's command on a deployment that enables the plugin."""
+    def run(args) -> int:
+        from . import migrate
+        from .plugin_host import PluginError
+
+        with _session(args.ini) as (settings, pm, session):
+            if plugin_name not in settings["kjgl.plugins"]:
+                raise PluginError(f"{args.ini} 未启用插件 {plugin_name} (kjgl.plugins)，不能运行 {command.name}")
+            migrate.upgrade(settings, pm)
+            with session.begin():
+                code = command.run(args, settings, session)
+                if code:
+                    session.rollback()
+            return code
+    return run
+
+
+def _add_plugin_commands(sub) -> None:
+    """The sub-commands of every installed plugin (``kjgl_commands``)."""
+    from .plugin_host import available_plugins, build_plugin_manager
+
+    pm = build_plugin_manager(sorted(available_plugins()))
+    for impl in pm.hook.kjgl_commands.get_hookimpls():
+        for command in impl.function() or ():
+            parser = sub.add_parser(command.name, help=f"{command.help}（插件 {impl.plugin_name}）")
+            parser.add_argument("ini")
+            command.configure(parser)
+            parser.set_defaults(func=_plugin_command(impl.plugin_name, command))
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kjgl", description="科技管理信息平台 kjgl")
     sub = p.add_subparsers(dest="command", required=True)
@@ -468,6 +499,7 @@ def build_parser() -> argparse.ArgumentParser:
     kr = keys.add_parser("rotate", help="re-encrypt every sealed value under the first data key, recompute keyed hashes")
     kr.add_argument("ini")
     kr.set_defaults(func=cmd_keys_rotate)
+    _add_plugin_commands(sub)
     return p
 
 

@@ -95,6 +95,20 @@ class DemoData:
 
 
 @dataclass(frozen=True)
+class Command:
+    """A ``kjgl`` sub-command of a plugin: ``kjgl <name> INI …``.
+
+    ``configure(parser)`` adds its arguments after the INI; ``run(args,
+    settings, session)`` does the work and returns the exit code (0: the
+    session is committed). It runs only where the INI enables the plugin."""
+
+    name: str
+    help: str
+    configure: Callable[[Any], None]
+    run: Callable[[Any, dict, Any], int]
+
+
+@dataclass(frozen=True)
 class RealNameResult:
     ok: bool
     message: str = ""
@@ -141,6 +155,12 @@ class KjglSpec:
         """Return the plugin's demo loader, run by ``kjgl demo INI`` after the
         core's demo data, on every run: the loader must be idempotent (add
         only what is missing)."""
+
+    @hookspec
+    def kjgl_commands(self) -> list[Command]:
+        """Return the plugin's command-line :class:`Command` s. The ``kjgl``
+        command lists those of every installed plugin; each runs only on a
+        deployment whose INI enables its plugin (after upgrading its tables)."""
 
     @hookspec(firstresult=True)
     def kjgl_verify_real_name(self, name: str, id_type: str, id_number: str, settings: dict) -> "RealNameResult | None":

@@ -22,10 +22,10 @@ from typing import Any, BinaryIO, Callable, Iterable, Mapping, Sequence
 
 from ..forms import Field
 
-KINDS = ("text", "int", "decimal", "date", "datetime")
+KINDS = ("text", "int", "decimal", "amount", "date", "datetime")  # amount: money, two decimals always shown
 # Field.kind → column kind; every other kind (select, radio, textarea, …) is text
 FIELD_KINDS = {"int": "int", "decimal": "decimal", "date": "date"}
-DEFAULT_WIDTHS = {"text": 14, "int": 10, "decimal": 12, "date": 12, "datetime": 17}
+DEFAULT_WIDTHS = {"text": 14, "int": 10, "decimal": 12, "amount": 14, "date": 12, "datetime": 17}
 MAX_WIDTH = 50
 HEADER_FILL = "#DDEBF7"
 
@@ -113,6 +113,7 @@ class _Formats:
             "text": workbook.add_format({**body, "text_wrap": False}),
             "int": workbook.add_format({**body, "num_format": "0"}),
             "decimal": workbook.add_format({**body, "num_format": "General"}),
+            "amount": workbook.add_format({**body, "num_format": "#,##0.00"}),
             "date": workbook.add_format({**body, "num_format": "yyyy-mm-dd"}),
             "datetime": workbook.add_format({**body, "num_format": "yyyy-mm-dd hh:mm"}),
         }
@@ -133,7 +134,7 @@ def _write_cell(sheet, row: int, col: int, kind: str, value: Any, formats: _Form
     if value is None or value == "":
         return  # a blank cell: nothing to write
     fmt = formats.column(kind, places)
-    if kind in ("int", "decimal"):
+    if kind in ("int", "decimal", "amount"):
         number = _number(value)
         if number is not None:
             sheet.write_number(row, col, number, fmt)

@@ -14,7 +14,7 @@ from ..review.models import Submission
 def applicant_may_see(request, filing, sub: Submission | None) -> bool:
     user = request.identity
     return (sub is not None and user is not None and user.kind == "individual"
-            and sub.module_key == filing.module_key and sub.organisation_id == user.organisation_id
+            and sub.module_key == filing.module_key and sub.kind == filing.kind and sub.organisation_id == user.organisation_id
             and filing.module_key in request.granted_modules)
 
 
@@ -22,7 +22,7 @@ def reviewer_may_see(request, filing, sub: Submission | None) -> bool:
     user = request.identity
     if sub is None or user is None or user.kind != "agency" or user.agency is None:
         return False
-    if sub.module_key != filing.module_key:
+    if sub.module_key != filing.module_key or sub.kind != filing.kind:
         return False
     stmt = review.reviewer_scope(select(Submission.id).where(Submission.id == sub.id), user)
     return request.dbsession.scalar(stmt) is not None

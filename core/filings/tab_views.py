@@ -47,7 +47,7 @@ def _posted_table_rows(request, table, stored_by_token) -> list[dict]:
 def document_view(db, filing, sub) -> dict:
     """Everything the read-only pages show: values, figures, rows, files."""
     stored = tabbed.stored_rows(db, filing, sub.id)
-    data = services.content(db, filing, sub).data or {}
+    data = tabbed.stored_values(db, filing, sub)
     return {
         "data": data,
         "typed": services.typed(filing, data),

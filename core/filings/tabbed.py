@@ -93,6 +93,51 @@ def token(row_id: int) -> str:
     return f"r{row_id}"
 
 
+def stored_values(db, filing: FilingType, sub: Submission) -> dict[str, Any]:
+    """Every stored value of the document as the strings a person typed:
+    the JSON content (tabs without a typed table, computed figures) and the
+    rows of the tabs that declare a typed table (``Tab.model``)."""
+    data = dict(services.content(db, filing, sub).data or {}) if filing.model is not None else {}
+    for tab in filing.tabs:
+        if tab.model is None:
+            continue
+        row = db.get(tab.model, sub.id)
+        for f in tab.fields:
+            value = getattr(row, f.name, None) if row is not None else None
+            if value is not None:
+                data[f.name] = services.raw_value(value)
+    return data
+
+
+def typed_row(db, model, sub_id: int):
+    """The typed table's row of a document, made if it is missing."""
+    row = db.get(model, sub_id)
+    if row is None:
+        row = model(submission_id=sub_id)
+        db.add(row)
+        db.flush()
+    return row
+
+
+def _write_fields(db, filing: FilingType, sub: Submission, tab: Tab, values: Mapping[str, Any],
+                  figures: Mapping[str, str]) -> None:
+    """Store one tab's clean values: in its typed table when it declares
+    one, else in the JSON content; figures go to the JSON content."""
+    if tab.model is not None:
+        row = typed_row(db, tab.model, sub.id)
+        for f in tab.fields:
+            setattr(row, f.name, values.get(f.name))
+    if filing.model is None:
+        return
+    content = services.content(db, filing, sub)
+    names = {f.name for f in tab.fields}
+    data = {k: v for k, v in (content.data or {}).items() if k not in names}
+    if tab.model is None:
+        data.update(services.serialise_fields(tab.fields, values))
+    data.update(figures)
+    content.data = data
+
+
 # --- saving one tab ------------------------------------------------------------------
 
 def _figures(filing: FilingType, rows: Mapping[str, list]) -> dict[str, str]:
@@ -108,8 +153,7 @@ def save_tab(ctx: Context, filing: FilingType, sub: Submission, tab: Tab, params
     review.ensure_editable(sub)
     db = ctx.db
     errors: dict[str, str] = {}
-    content = services.content(db, filing, sub)
-    before = dict(content.data or {})
+    before = stored_values(db, filing, sub)
     # a read-only field is filled by the system (from the carrier, the
     # organisation): what the client sends for it is ignored
     raw = {f.name: before.get(f.name) if f.readonly else params.get(f.name) for f in tab.fields}
@@ -144,8 +188,6 @@ def save_tab(ctx: Context, filing: FilingType, sub: Submission, tab: Tab, params
     if errors:
         return Outcome(False, errors, "本页内容未保存，请修改标红的内容后重新保存（已选择的附件需重新选择）")
 
-    data = {k: v for k, v in before.items() if k not in {f.name for f in tab.fields}}
-    data.update(services.serialise_fields(tab.fields, result.data))
     upload_errors: dict[str, str] = {}
     row_changes: dict[str, Any] = {}
     for table in tab.tables:
@@ -173,9 +215,10 @@ def save_tab(ctx: Context, filing: FilingType, sub: Submission, tab: Tab, params
                                             params, cell_key(table, tok, slot.name)))
     for slot in tab.slots:
         upload_errors.update(_store(ctx, filing.owner_type, sub.id, slot, params, slot.name))
-    data.update(_figures(filing, stored_rows(db, filing, sub.id)))
     review.touch_draft(db, sub, expected_version)
-    content.data = data
+    _write_fields(db, filing, sub, tab, result.data, _figures(filing, stored_rows(db, filing, sub.id)))
+    db.flush()
+    data = stored_values(db, filing, sub)
     ctx.audit("filing_save", object_type=filing.owner_type, object_id=sub.id, tab=tab.key,
               changes=services.data_changes(filing, before, data),
               rows={k: v for k, v in row_changes.items() if v[0] != v[1]})
@@ -205,7 +248,7 @@ def _store(ctx: Context, owner_type: str, owner_id: int, slot, params, name: str
 
 def problems(db, filing: FilingType, sub: Submission) -> list[Problem]:
     """Every problem that stops 提交, tab by tab, in page order."""
-    data = services.content(db, filing, sub).data or {}
+    data = stored_values(db, filing, sub)
     rows = stored_rows(db, filing, sub.id)
     doc_files = attachments.files_for(db, filing.owner_type, sub.id)
     out: list[Problem] = []
@@ -250,8 +293,11 @@ def accepting_agencies(db, settings: Mapping[str, Any], module_key: str) -> list
     return out
 
 
-def submit(ctx: Context, filing: FilingType, chain, sub: Submission, agency_id: Any) -> tuple[Outcome, list[Problem]]:
-    """提交申报材料: every tab valid, an accepting agency chosen; then locked."""
+def submit(ctx: Context, filing: FilingType, chain, sub: Submission, agency_id: Any = None
+           ) -> tuple[Outcome, list[Problem]]:
+    """提交申报材料: every tab valid, an accepting agency chosen (a chain
+    whose first step is decided by the record's own district needs none);
+    then locked."""
     review.ensure_editable(sub)
     found = problems(ctx.db, filing, sub)
     if found:
@@ -266,6 +312,17 @@ def submit(ctx: Context, filing: FilingType, chain, sub: Submission, agency_id: 
                        "申报内容在最近一次“下载材料”之后有修改，请重新点击“下载材料”生成最新版本的申报书，核对无误后再提交")
             return Outcome(False, {"document": message}, message), []
         number = latest.number
+    if chain.step(0).level != review.CHOSEN:
+        before = {"state": sub.state, "document_number": sub.document_number}
+        try:
+            review.submit(ctx.db, chain, sub, ctx.actor)
+        except review.InvalidDecision as exc:
+            return Outcome(False, {exc.field or "agency": exc.message}, exc.message), []
+        sub.document_number = number
+        first = review.step_agency(ctx.db, sub, chain, 0)
+        ctx.audit("filing_submit", object_type=filing.owner_type, object_id=sub.id, agency=first.name,
+                  changes=changes(before, {"state": sub.state, "document_number": sub.document_number}))
+        return Outcome(True, message=f"已提交至{first.name}，{filing.submitted_message}"), []
     choices = {a.id: a for a in accepting_agencies(ctx.db, ctx.settings, filing.module_key)}
     chosen = choices.get(int(agency_id)) if str(agency_id or "").isdigit() else None
     if chosen is None:
@@ -283,6 +340,7 @@ def create(ctx: Context, filing: FilingType, *, title: str, today: dt.date | Non
     batch = review.open_batch_for(ctx.db, filing.module_key, today)
     sub = review.create_draft(ctx.db, module_key=filing.module_key, kind=filing.kind, batch=batch,
                               organisation=ctx.actor.organisation, applicant=ctx.actor, title=title, today=today)
-    services.content(ctx.db, filing, sub).data = _figures(filing, {t.key: [] for t in filing.tables})
+    if filing.model is not None:
+        services.content(ctx.db, filing, sub).data = _figures(filing, {t.key: [] for t in filing.tables})
     ctx.audit("filing_create", object_type=filing.owner_type, object_id=sub.id, title=title)
     return sub

@@ -82,6 +82,10 @@ class Tab:
     instructions: tuple[str, ...] = ()  # a page to read (填报说明): paragraphs, "## " starts a heading
     downloads: tuple[tuple[str, str], ...] = ()  # (label, route name taking id=) e.g. 承诺书模板
     note: str = ""
+    # a typed table keyed by ``submission_id`` with one column per field of
+    # this tab: its values are stored there (filterable, summable) instead of
+    # in the document's JSON content; several tabs may share one table
+    model: Any = None
 
     @property
     def fields(self) -> tuple[Field, ...]:

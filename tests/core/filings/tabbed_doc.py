@@ -110,3 +110,29 @@ DOC = FilingType(
     ),
 )
 CHAIN = ReviewChain("testdoc", "测试", (ReviewStep("accept", "受理机构审核", "chosen"),))
+
+
+# --- a document whose tabs are typed columns (Tab.model), reviewed by the district
+class FiguresRow(DocBase):
+    __tablename__ = "testdoc_figures"
+    submission_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    staff: Mapped[int | None] = mapped_column(Integer)
+    revenue: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    started_on: Mapped[dt.date | None] = mapped_column(Date)
+    kind: Mapped[str | None] = mapped_column(String(8))
+
+
+TYPED = FilingType(
+    module_key="typeddoc", kind="typeddoc", title="测试年报", noun="年报", document_title="{year}年测试年报",
+    tabs=(
+        Tab("money", "经营", model=FiguresRow, sections=(Section("m", "经营情况", (
+            Field("revenue", "收入", "decimal", min_value=0, unit="千元"),
+            Field("started_on", "开始日期", "date"),
+        )),)),
+        Tab("people", "人员", model=FiguresRow, sections=(Section("p", "人员情况", (
+            Field("staff", "人数", "int", min_value=0),
+            Field("kind", "类型", "radio", choices=("甲", "乙")),
+        )),)),
+    ),
+)
+DISTRICT_CHAIN = ReviewChain("typeddoc", "测试年报", (ReviewStep("district", "区审核", "district"),))

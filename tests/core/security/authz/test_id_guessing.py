@@ -82,9 +82,35 @@ def _orgs_not_theirs(w):
     return [("an organisation of the other district", w.b.org.id)]
 
 
+def _registry_routes():
+    """enterprise_registry: another organisation's or district's objects, and
+    objects of the other document kind (a version where a report is meant)."""
+    r = "enterprise_registry."
+    versions = lambda w: [("B's version", w.b.er_version.id),  # noqa: E731
+                          ("A's own report", w.a.drafts["enterprise_registry"].id)]
+    reports = lambda w: [("B's draft report", w.b.drafts["enterprise_registry"].id),  # noqa: E731
+                         ("B's submitted report", w.b.submitted["enterprise_registry"].id),
+                         ("A's own basic information", w.a.er_version.id)]
+    other_versions = lambda w: [("a version of the other district", w.b.er_version.id),  # noqa: E731
+                                ("a report of the reviewer's district", w.a.submitted["enterprise_registry"].id)]
+    other_enterprises = lambda w: [("an enterprise of the other district", w.b.er_enterprise.id)]  # noqa: E731
+    other_reports = lambda w: [("a report of the other district", w.b.submitted["enterprise_registry"].id),  # noqa: E731
+                               ("a draft report of the reviewer's district", w.a.drafts["enterprise_registry"].id),
+                               ("a version of the reviewer's district", w.a.er_version.id)]
+    table = {r + s: {IND_G: versions} for s in ("basic.edit", "basic.view", "basic.submit")}
+    table.update({r + s: {IND_G: reports} for s in ("edit", "tab", "submit", "view")})
+    table.update({r + s: {AG_RIGHT: other_versions} for s in ("basic_review.detail", "basic_review.decide")})
+    table.update({r + s: {AG_RIGHT: other_enterprises}
+                  for s in ("enterprises.detail", "pool_tech.detail", "pool_hitech.detail")})
+    table.update({r + s: {AG_RIGHT: other_reports}
+                  for s in ("report_review.detail", "report_review.decide", "reports.detail")})
+    return table
+
+
 # route -> {who tries: the ids that must be "not found" for them}
 ID_GUESSING = {
     **_module_routes(),
+    **_registry_routes(),
     "attachment.download": {a: (lambda w, a=a: _files_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT, ADMIN)},
     "attachment.delete": {a: (lambda w, a=a: _files_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT)},
     "document.download": {a: (lambda w, a=a: _documents_not_theirs(w)[a]) for a in (IND_G, ORG, AG_RIGHT, ADMIN)},

@@ -45,6 +45,7 @@ def rule(allow=(), notfound=(), obj=None):
 DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, SESSION, BATCH, AGENCY, MESSAGE, NOTICE = (
     "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "session", "batch",
     "agency", "message", "notice")
+ER_VERSION, ER_ENTERPRISE = "er_version", "er_enterprise"
 
 EXPECTED = {
     # public pages
@@ -149,8 +150,31 @@ EXPECTED = {
     "login.totp.qr": rule(),
     "admin.totp": rule({SEC_ADMIN}),
     "admin.totp.reset": rule({SEC_ADMIN}, obj=STAFF),
-    # modules nobody in this world holds a grant for
-    "enterprise_registry.home": rule(),
+    # enterprise_registry: the granted individual of A files; {id} of a
+    # version is A's change under review, of a report A's draft (``DRAFT``)
+    "enterprise_registry.home": rule({IND_G}),
+    "enterprise_registry.basic.start": rule({IND_G}),
+    "enterprise_registry.basic.edit": rule({IND_G}, obj=ER_VERSION),
+    "enterprise_registry.basic.submit": rule({IND_G}, obj=ER_VERSION),
+    "enterprise_registry.basic.view": rule({IND_G}, obj=ER_VERSION),
+    "enterprise_registry.report.new": rule({IND_G}),
+    "enterprise_registry.edit": rule({IND_G}, obj=DRAFT),
+    "enterprise_registry.tab": rule({IND_G}, obj=DRAFT),
+    "enterprise_registry.submit": rule({IND_G}, obj=DRAFT),
+    "enterprise_registry.view": rule({IND_G}, obj=DRAFT),
+    # its agencies' lists and exports: every agency (scoped in the query);
+    # details and decisions: A's district and the city, 404 for the other district
+    **{f"enterprise_registry.{name}": rule(AGENCIES) for name in (
+        "basic_review", "enterprises", "enterprises.export", "report_review", "report_review.export", "reports",
+        "reports.export", "pool_tech", "pool_tech.export", "pool_hitech", "pool_hitech.export")},
+    "enterprise_registry.basic_review.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_VERSION),
+    "enterprise_registry.basic_review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_VERSION),
+    "enterprise_registry.enterprises.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_ENTERPRISE),
+    "enterprise_registry.pool_tech.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_ENTERPRISE),
+    "enterprise_registry.pool_hitech.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_ENTERPRISE),
+    "enterprise_registry.report_review.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
+    "enterprise_registry.report_review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
+    "enterprise_registry.reports.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
     # national_record: the granted individual of A; {id} of a carrier is A's carrier
     "national_record.home": rule({IND_G}),
     "national_record.new": rule({IND_G}),
@@ -218,6 +242,8 @@ def object_id(world, route_name: str):
         SESSION: lambda: world.session.id,
         BATCH: lambda: world.batches[module].id,
         AGENCY: lambda: world.agency_right.agency_id,
+        ER_VERSION: lambda: world.a.er_version.id,
+        ER_ENTERPRISE: lambda: world.a.er_enterprise.id,
     }[obj]()
 
 

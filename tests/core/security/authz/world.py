@@ -54,6 +54,8 @@ class Side:
     admin_document: object = None  # one made by ``admin`` (the risk commitment letter)
     carrier: object = None  # a national_record carrier of the organisation
     message: object = None  # a 站内消息 to ``granted``
+    er_version: object = None  # enterprise_registry: a change of the basic information under review
+    er_enterprise: object = None  # the enterprise (listed, with a city-approved report holding a 高企 certificate)
 
 
 @dataclass
@@ -136,8 +138,45 @@ def _side(db, registry, district_code, batches, n) -> Side:
                                 object_type="submission", object_id=side.drafts["makerspace"].id,
                                 module_key="makerspace")
     db.add(side.message)
+    _registry(db, side, district)
     db.flush()
     return side
+
+
+def _registry(db, side, district):
+    """enterprise_registry: A's (B's) granted individual files for its
+    enterprise in its district: an approved first version of the basic
+    information and a change under review; a report approved by the district
+    and the city (with a valid 高企 certificate), one at the district, one draft.
+    ``drafts``/``submitted`` of the module hold the draft and the pending report."""
+    from kjgl.core.filings import tabbed
+    from kjgl.plugins.enterprise_registry import services as er
+    from kjgl.plugins.enterprise_registry.models import ReportMarket
+    from kjgl.plugins.enterprise_registry.schemas import BASIC_CHAIN, REPORT_CHAIN
+
+    db.add(ModuleGrant(user_id=side.granted.id, module_key="enterprise_registry"))
+    deciders = [factories.user(db, "agency", agency_code=district.code),
+                factories.user(db, "agency", agency_code=district.parent.code)]
+    ctx = tabbed.Context(db=db, actor=side.granted, settings={})
+
+    def through(sub, chain, steps):
+        sub.agency_id = district.id
+        review.submit(db, chain, sub, side.granted)
+        for who in deciders[:steps]:
+            review.decide(db, chain, sub, who, decision="approve", expected_version=sub.version)
+        return sub
+
+    er.sync_enterprise(db, through(er.start_basic(ctx, side.org), BASIC_CHAIN, 1))
+    side.er_version = through(er.start_basic(ctx, side.org), BASIC_CHAIN, 0)
+    er.sync_enterprise(db, side.er_version)
+    side.er_enterprise = er.enterprise_of(db, side.org.id)
+    year = dt.date.today().year
+    done = er.start_report(ctx, side.org, year - 3)
+    market = db.get(ReportMarket, done.id)
+    market.hitech_certified, market.hitech_valid_until = "是", dt.date(year + 1, 12, 31)
+    through(done, REPORT_CHAIN, 2)
+    side.submitted["enterprise_registry"] = through(er.start_report(ctx, side.org, year - 2), REPORT_CHAIN, 0)
+    side.drafts["enterprise_registry"] = er.start_report(ctx, side.org, year - 1)
 
 
 def build(db, registry) -> World:
