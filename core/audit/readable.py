@@ -36,6 +36,7 @@ MORE_TITLES = {
     "captchas_purged": "清理过期图形验证码数", "recovery_purged": "清理密保答错记录数",
     "sessions_purged": "清理过期会话数", "ip_of_session": "会话登录地址", "others_ended": "结束的其他会话数",
     "found": "是否找到该版本", "is_submitted": "是否为提交的版本", "typed": "输入的版本号",
+    "version": "版本", "based_on": "所依据的已入库版本",
 }
 # a key whose meaning depends on the event
 EVENT_TITLES = {"register": {"kind": "用户类型"}}
@@ -45,6 +46,7 @@ DOCUMENT_KINDS = {
     "filing_word": "填报记录Word文档", "filing_excel": "审核列表Excel", "audit_excel": "审计日志Excel",
     "risk_letter": "风险承诺书", "pledge_template": "承诺书模板", "application_version": "申报书（带版本号）",
     "application_pdf": "申报书PDF（带版本号）", "application_proofs": "申报证明材料打包（打印材料）",
+    "registry_excel": "企业信息列表Excel",
 }
 METHODS = {"sms": "短信验证码", "questions": "密保问题"}
 BATCH_STATUSES = {"open": "开放填报", "closed": "已关闭"}

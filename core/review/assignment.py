@@ -57,14 +57,20 @@ def assignees(db, submission_ids) -> dict[int, User]:
     ids = list(submission_ids)
     if not ids:
         return {}
+    from ..crypto import defer_sealed
+
     return {sid: user for sid, user in db.execute(
-        select(Assignment.submission_id, User).join(User, User.id == Assignment.user_id)
+        select(Assignment.submission_id, User).options(*defer_sealed(User)).join(User, User.id == Assignment.user_id)
         .where(Assignment.submission_id.in_(ids))).all()}
 
 
 def colleagues(db, agency_id: int) -> list[User]:
-    return list(db.scalars(select(User).where(User.kind == "agency", User.agency_id == agency_id,
-                                              User.status == "active").order_by(User.name, User.id)))
+    """The agency's active staff (their sealed numbers left unread: the list shows names)."""
+    from ..crypto import defer_sealed
+
+    return list(db.scalars(select(User).options(*defer_sealed(User))
+                           .where(User.kind == "agency", User.agency_id == agency_id, User.status == "active")
+                           .order_by(User.name, User.id)))
 
 
 def assign(db, chain, subs: list[Submission], actor, assignee_id: int, *, ip=None) -> tuple[list, list]:
