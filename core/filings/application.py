@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..attachments import services as attachments
-from . import services, tabbed
+from . import tabbed
 from .tabs import shown
 from .types import FilingType
 from .versions import DocumentVersion, latest_version
@@ -15,7 +15,7 @@ from .versions import DocumentVersion, latest_version
 def snapshot(db, filing: FilingType, sub) -> dict[str, Any]:
     """Every tab, field, figure, table row and proof of ``sub`` as plain
     data (see :mod:`kjgl.core.exports.application_docx`)."""
-    data = services.content(db, filing, sub).data or {}
+    data = tabbed.stored_values(db, filing, sub)  # the JSON content and the tabs' typed tables
     rows = tabbed.stored_rows(db, filing, sub.id)
     doc_files = attachments.files_for(db, filing.owner_type, sub.id)
     tabs = []
@@ -24,15 +24,13 @@ def snapshot(db, filing: FilingType, sub) -> dict[str, Any]:
             continue
         tables = []
         for table in tab.tables:
-            files = tabbed.row_files(db, filing, table, [r["id"] for r in rows[table.key]])
             tables.append({
                 "key": table.key, "title": table.title,
                 "columns": [{"name": c.name, "label": c.label + (f"（{c.unit}）" if c.unit else "")}
                             for c in table.columns],
-                "rows": [{"id": r["id"],
-                          "cells": {c.name: services.raw_value(r.get(c.name)) or "" for c in table.columns},
-                          "files": [a.filename for slot in table.slots for a in files.get(r["id"], {}).get(slot.name, [])]}
-                         for r in rows[table.key]],
+                "rows": [{"id": r["id"], "cells": r["cells"],
+                          "files": [a.filename for slot in table.slots for a in r["files"].get(slot.name, [])]}
+                         for r in tabbed.shown_rows(db, filing, table, rows[table.key])],
             })
         tabs.append({
             "key": tab.key, "title": tab.title,
@@ -69,11 +67,10 @@ def proof_entries(db, filing: FilingType, sub) -> list[tuple[str, str, Any]]:
         for slot in tab.slots:
             out += [(folder, f"{slot.title}-{a.filename}", a) for a in doc_files.get(slot.name, [])]
         for table in tab.tables:
-            files = tabbed.row_files(db, filing, table, [r["id"] for r in rows[table.key]])
-            for n, row in enumerate(rows[table.key], 1):
-                label = str(row.get(table.label_column) or "") if table.label_column else ""
+            for n, row in enumerate(tabbed.shown_rows(db, filing, table, rows[table.key]), 1):
+                label = row["cells"].get(table.label_column, "") if table.label_column else ""
                 for slot in table.slots:
-                    for a in files.get(row["id"], {}).get(slot.name, []):
+                    for a in row["files"].get(slot.name, []):
                         name = "-".join(p for p in (table.title, f"第{n}行", label, slot.title, a.filename) if p)
                         out.append((folder, name, a))
     return out

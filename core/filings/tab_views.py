@@ -23,15 +23,6 @@ def _version(request) -> int | None:
         return None
 
 
-def table_rows(db, filing, sub, table, stored_rows) -> list[dict]:
-    """The stored rows of ``table`` as the page shows them: token, id, the
-    cells as text and the proofs by slot."""
-    files = tabbed.row_files(db, filing, table, [r["id"] for r in stored_rows])
-    return [{"token": tabbed.token(r["id"]), "id": r["id"],
-             "cells": {c.name: services.raw_value(r.get(c.name)) or "" for c in table.columns},
-             "files": files.get(r["id"], {})} for r in stored_rows]
-
-
 def _posted_table_rows(request, table, stored_by_token) -> list[dict]:
     rows, _ = posted_rows(table, request.POST)
     out = []
@@ -50,8 +41,7 @@ def document_view(db, filing, sub) -> dict:
     data = tabbed.stored_values(db, filing, sub)
     return {
         "data": data,
-        "typed": services.typed(filing, data),
-        "rows": {t.key: table_rows(db, filing, sub, t, stored[t.key]) for t in filing.tables},
+        "rows": {t.key: tabbed.shown_rows(db, filing, t, stored[t.key]) for t in filing.tables},
         "figures": {f.name: shown(f, data.get(f.name) or None) for f in filing.figures},
     }
 
@@ -115,7 +105,7 @@ def _redisplay(request, filing, sub, tab, errors, message, status):
     stored = tabbed.stored_rows(db, filing, sub.id)
     rows = {}
     for table in filing.tables:
-        current = {r["token"]: r for r in table_rows(db, filing, sub, table, stored[table.key])}
+        current = {r["token"]: r for r in tabbed.shown_rows(db, filing, table, stored[table.key])}
         rows[table.key] = _posted_table_rows(request, table, current) if table in tab.tables else list(current.values())
     values = {k: v for k, v in request.POST.items() if isinstance(v, str)}
     return _tab_page(request, filing, sub, tab, values=values, rows=rows, errors=errors, message=message,

@@ -93,6 +93,15 @@ def token(row_id: int) -> str:
     return f"r{row_id}"
 
 
+def shown_rows(db, filing: FilingType, table: DetailTable, stored: list[dict]) -> list[dict]:
+    """The stored rows of ``table`` as pages and documents show them: token,
+    id, the cells as text and the proofs by slot."""
+    files = row_files(db, filing, table, [r["id"] for r in stored])
+    return [{"token": token(r["id"]), "id": r["id"],
+             "cells": {c.name: services.raw_value(r.get(c.name)) or "" for c in table.columns},
+             "files": files.get(r["id"], {})} for r in stored]
+
+
 def stored_values(db, filing: FilingType, sub: Submission) -> dict[str, Any]:
     """Every stored value of the document as the strings a person typed:
     the JSON content (tabs without a typed table, computed figures) and the
