@@ -26,7 +26,8 @@ DEMO_LOGINS = [
     ("secadmin", "安全管理员"),
     ("auditor", "审计管理员"),
     ("tjkjj", "天津市科学技术局 审核人员"),
-    ("hepingkj", "和平区科学技术局 审核人员"),
+    ("hepingkj", "和平区科学技术局 负责人（分派审核记录）"),
+    ("hepingsh", "和平区科学技术局 审核人员"),
     ("xiqingkj", "西青区科学技术局 审核人员"),
     ("binhaigxq", "滨海新区高新技术产业开发区 审核人员"),
     ("cqkjj", "重庆市科学技术局 审核人员"),
@@ -42,6 +43,7 @@ DEMO_LOGINS = [
 STAFF = (
     ("tjkjj", "市局审核员", "tj", "13602000001"),
     ("hepingkj", "和平区审核员", "tj-d01", "13602000002"),
+    ("hepingsh", "李明", "tj-d01", "13602000012"),
     ("xiqingkj", "西青区审核员", "tj-d08", "13602000004"),
     ("binhaigxq", "高新区审核员", "tj-z01", "13602000003"),
     ("cqkjj", "重庆市局审核员", "cq", "13602300001"),
@@ -49,6 +51,9 @@ STAFF = (
     # 天津市科学技术局 in the national tree alone (kjgl.agency_tree = national)
     ("tjsl", "天津市科技局受理员", "p02", "13602000009"),
 )
+
+# the heads (负责人) of their agencies, who assign its records: every demo agency's first reviewer
+HEADS = ("tjkjj", "hepingkj", "xiqingkj", "binhaigxq", "cqkjj", "torch", "tjsl")
 
 # the first 17 characters of two 统一社会信用代码; the check character is computed
 ORG_CODES = {"hp": "91120101MA05K3XQ1", "xq": "91120111MA06P8RL7"}
@@ -69,6 +74,14 @@ class _Loader:
             self.session.flush()
             self.created += 1
         return user
+
+    def head(self, user: User) -> None:
+        from .agencies.heads import AgencyHead
+
+        if self.session.get(AgencyHead, user.agency_id) is None:
+            self.session.add(AgencyHead(agency_id=user.agency_id, user_id=user.id))
+            self.session.flush()
+            self.created += 1
 
     def organisation(self, key: str, name: str, status: str, agency: Agency | None, district: str) -> Organisation:
         from stdnum.cn import uscc
@@ -118,6 +131,9 @@ def load(session, settings: dict, pm) -> bool:
     loader.user("auditor", kind="audit_admin", name="审计管理员")
     staff = {account: loader.user(account, kind="agency", name=name, agency=agencies[code], mobile=mobile)
              for account, name, code, mobile in STAFF if code in agencies}
+    for account in HEADS:
+        if account in staff:
+            loader.head(staff[account])
 
     # Tianjin's districts when the tree has them, the root bureau otherwise
     heping = agencies.get("tj-d01", root)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import masking
 from ..agencies import services as agency_services
+from ..agencies.heads import is_head
 from ..attachments import services as attachments
 from ..audit.services import changes, record, snapshot
 from ..crypto import defer_sealed
@@ -103,6 +104,7 @@ def review_list(request, filing):
         "graded": any(step.grades for step in chain.steps),
         "assignees": assignment.assignees(request.dbsession, [s.id for s in page.items]),
         "colleagues": assignment.colleagues(request.dbsession, request.identity.agency_id),
+        "is_head": is_head(request.dbsession, request.identity),
     }
 
 
@@ -243,8 +245,10 @@ def review_bulk(request, filing):
 
 
 def _assign(request, filing, chain, ticked, back):
-    """分派: the ticked records of the reviewer's step to one colleague."""
+    """分派: the ticked records of the agency's step to one of its reviewers (its head only)."""
     db = request.dbsession
+    if not is_head(db, request.identity):
+        return refusal(request, "只有本单位负责人可以分派审核记录，请联系本单位负责人", 403)
     subs = list(db.scalars(review.reviewer_scope(select(Submission).where(
         Submission.id.in_(list(ticked)), Submission.module_key == filing.module_key), request.identity)))
     if not subs:

@@ -20,6 +20,7 @@ LANDINGS = {
     "auditor": "/admin/audit",
     "tjkjj": "/agency/organisations",
     "hepingkj": "/agency/organisations",
+    "hepingsh": "/agency/organisations",
     "xiqingkj": "/agency/organisations",
     "binhaigxq": "/agency/organisations",
     "cqkjj": "/agency/organisations",
