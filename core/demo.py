@@ -55,6 +55,14 @@ STAFF = (
 # the heads (负责人) of their agencies, who assign its records: every demo agency's first reviewer
 HEADS = ("tjkjj", "hepingkj", "xiqingkj", "binhaigxq", "cqkjj", "torch", "tjsl")
 
+# (title, body, published) of the demo notices of 天津市科学技术局
+NOTICES = (
+    ("关于开展年度众创空间和孵化器绩效评估工作的通知",
+     "各区科技局、各众创空间和孵化器运营单位：\n\n年度绩效评估工作现已开始，请于截止日期前通过本平台填报并提交，"
+     "提交前请核对签章页。\n\n联系电话：022-23456789", True),
+    ("关于国家备案众创空间推荐工作的通知（草稿）", "请各运营单位按要求准备申报材料。", False),
+)
+
 # the first 17 characters of two 统一社会信用代码; the check character is computed
 ORG_CODES = {"hp": "91120101MA05K3XQ1", "xq": "91120111MA06P8RL7"}
 # a 身份证号码 with a valid check digit, for the demo people
@@ -80,6 +88,18 @@ class _Loader:
 
         if self.session.get(AgencyHead, user.agency_id) is None:
             self.session.add(AgencyHead(agency_id=user.agency_id, user_id=user.id))
+            self.session.flush()
+            self.created += 1
+
+    def notice(self, author: User, title: str, body: str, published: bool) -> None:
+        from .notices.models import Notice
+
+        found = self.session.scalars(select(Notice).where(Notice.agency_id == author.agency_id,
+                                                          Notice.title == title)).first()
+        if found is None:
+            self.session.add(Notice(agency_id=author.agency_id, created_by_id=author.id, title=title, body=body,
+                                    target="subtree", status="published" if published else "draft",
+                                    published_at=utcnow() if published else None))
             self.session.flush()
             self.created += 1
 
@@ -157,6 +177,9 @@ def load(session, settings: dict, pm) -> bool:
                        mobile="15012345678", email="wangfang@example.cn")
     for module in pm.hook.kjgl_module():
         loader.grant(zhang, module.key, hp_admin)
+    if "tjkjj" in staff:  # 通知公告: one published to the whole Tianjin subtree, one draft
+        for title, body, published in NOTICES:
+            loader.notice(staff["tjkjj"], title, body, published)
     session.flush()
 
     context = {
