@@ -25,9 +25,9 @@ DEMO_LOGINS = [
     ("admin", "系统管理员"),
     ("secadmin", "安全管理员"),
     ("auditor", "审计管理员"),
-    ("tjkjj", "天津市科学技术局 审核人员"),
-    ("hepingkj", "和平区科学技术局 负责人（分派审核记录）"),
-    ("hepingsh", "和平区科学技术局 审核人员"),
+    ("tjkjj", "天津市科学技术局 审核人员（负责人：分派审核记录）"),
+    ("tjshenhe", "天津市科学技术局 审核人员（非负责人）"),
+    ("hepingkj", "和平区科学技术局 审核人员（负责人）"),
     ("xiqingkj", "西青区科学技术局 审核人员"),
     ("binhaigxq", "滨海新区高新技术产业开发区 审核人员"),
     ("cqkjj", "重庆市科学技术局 审核人员"),
@@ -42,8 +42,8 @@ DEMO_LOGINS = [
 # (account, name, agency code, mobile): created when the deployment's tree has the agency
 STAFF = (
     ("tjkjj", "市局审核员", "tj", "13602000001"),
+    ("tjshenhe", "王静", "tj", "13602000011"),
     ("hepingkj", "和平区审核员", "tj-d01", "13602000002"),
-    ("hepingsh", "李明", "tj-d01", "13602000012"),
     ("xiqingkj", "西青区审核员", "tj-d08", "13602000004"),
     ("binhaigxq", "高新区审核员", "tj-z01", "13602000003"),
     ("cqkjj", "重庆市局审核员", "cq", "13602300001"),
