@@ -25,8 +25,9 @@ DEMO_LOGINS = [
     ("admin", "系统管理员"),
     ("secadmin", "安全管理员"),
     ("auditor", "审计管理员"),
-    ("tjkjj", "天津市科学技术局 审核人员"),
-    ("hepingkj", "和平区科学技术局 审核人员"),
+    ("tjkjj", "天津市科学技术局 审核人员（负责人：分派审核记录）"),
+    ("tjshenhe", "天津市科学技术局 审核人员（非负责人）"),
+    ("hepingkj", "和平区科学技术局 审核人员（负责人）"),
     ("xiqingkj", "西青区科学技术局 审核人员"),
     ("binhaigxq", "滨海新区高新技术产业开发区 审核人员"),
     ("cqkjj", "重庆市科学技术局 审核人员"),
@@ -41,6 +42,7 @@ DEMO_LOGINS = [
 # (account, name, agency code, mobile): created when the deployment's tree has the agency
 STAFF = (
     ("tjkjj", "市局审核员", "tj", "13602000001"),
+    ("tjshenhe", "王静", "tj", "13602000011"),
     ("hepingkj", "和平区审核员", "tj-d01", "13602000002"),
     ("xiqingkj", "西青区审核员", "tj-d08", "13602000004"),
     ("binhaigxq", "高新区审核员", "tj-z01", "13602000003"),
@@ -48,6 +50,17 @@ STAFF = (
     ("torch", "火炬中心审核员", "torch", "13601000001"),
     # 天津市科学技术局 in the national tree alone (kjgl.agency_tree = national)
     ("tjsl", "天津市科技局受理员", "p02", "13602000009"),
+)
+
+# the heads (负责人) of their agencies, who assign its records: every demo agency's first reviewer
+HEADS = ("tjkjj", "hepingkj", "xiqingkj", "binhaigxq", "cqkjj", "torch", "tjsl")
+
+# (title, body, published) of the demo notices of 天津市科学技术局
+NOTICES = (
+    ("关于开展年度众创空间和孵化器绩效评估工作的通知",
+     "各区科技局、各众创空间和孵化器运营单位：\n\n年度绩效评估工作现已开始，请于截止日期前通过本平台填报并提交，"
+     "提交前请核对签章页。\n\n联系电话：022-23456789", True),
+    ("关于国家备案众创空间推荐工作的通知（草稿）", "请各运营单位按要求准备申报材料。", False),
 )
 
 # the first 17 characters of two 统一社会信用代码; the check character is computed
@@ -69,6 +82,26 @@ class _Loader:
             self.session.flush()
             self.created += 1
         return user
+
+    def head(self, user: User) -> None:
+        from .agencies.heads import AgencyHead
+
+        if self.session.get(AgencyHead, user.agency_id) is None:
+            self.session.add(AgencyHead(agency_id=user.agency_id, user_id=user.id))
+            self.session.flush()
+            self.created += 1
+
+    def notice(self, author: User, title: str, body: str, published: bool) -> None:
+        from .notices.models import Notice
+
+        found = self.session.scalars(select(Notice).where(Notice.agency_id == author.agency_id,
+                                                          Notice.title == title)).first()
+        if found is None:
+            self.session.add(Notice(agency_id=author.agency_id, created_by_id=author.id, title=title, body=body,
+                                    target="subtree", status="published" if published else "draft",
+                                    published_at=utcnow() if published else None))
+            self.session.flush()
+            self.created += 1
 
     def organisation(self, key: str, name: str, status: str, agency: Agency | None, district: str) -> Organisation:
         from stdnum.cn import uscc
@@ -118,6 +151,9 @@ def load(session, settings: dict, pm) -> bool:
     loader.user("auditor", kind="audit_admin", name="审计管理员")
     staff = {account: loader.user(account, kind="agency", name=name, agency=agencies[code], mobile=mobile)
              for account, name, code, mobile in STAFF if code in agencies}
+    for account in HEADS:
+        if account in staff:
+            loader.head(staff[account])
 
     # Tianjin's districts when the tree has them, the root bureau otherwise
     heping = agencies.get("tj-d01", root)
@@ -141,6 +177,9 @@ def load(session, settings: dict, pm) -> bool:
                        mobile="15012345678", email="wangfang@example.cn")
     for module in pm.hook.kjgl_module():
         loader.grant(zhang, module.key, hp_admin)
+    if "tjkjj" in staff:  # 通知公告: one published to the whole Tianjin subtree, one draft
+        for title, body, published in NOTICES:
+            loader.notice(staff["tjkjj"], title, body, published)
     session.flush()
 
     context = {

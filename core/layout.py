@@ -94,6 +94,8 @@ def add_globals(event):
     event["unread_messages"] = unread_messages(request)
     event["error_items"] = error_items
     event.setdefault("marks", {})  # a reviewer's field marks on a returned record (filings/marks.py)
+    event.setdefault("mark_list", [])  # … of a tabbed document: [(target, comment)] listed at the top
+    event.setdefault("mark_counts", {})  # … and how many on each tab (the tab bar)
 
 
 def unread_messages(request) -> int:

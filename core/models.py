@@ -2,6 +2,7 @@
 tests), and names the core's tables: those of the models defined under
 ``kjgl.core`` (plugins' tables share the same metadata but not the module)."""
 from .accounts import models as _accounts  # noqa: F401
+from .agencies import heads as _heads  # noqa: F401
 from .agencies import models as _agencies  # noqa: F401
 from .attachments import models as _attachments  # noqa: F401
 from .audit import models as _audit  # noqa: F401

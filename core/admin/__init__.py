@@ -8,6 +8,7 @@ def includeme(config):
     config.add_route("admin.staff.new", "/admin/staff/new")
     config.add_route("admin.staff.detail", "/admin/staff/{id:\\d{1,9}}")
     config.add_route("admin.staff.status", "/admin/staff/{id:\\d{1,9}}/status")
+    config.add_route("admin.staff.head", "/admin/staff/{id:\\d{1,9}}/head")
     config.add_route("admin.staff.reset", "/admin/staff/{id:\\d{1,9}}/reset-password")
     config.add_route("admin.agencies", "/admin/agencies")
     config.add_route("admin.agency.new", "/admin/agencies/new")

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import masking
 from ..accounts.models import STATUSES as STAFF_STATUSES
 from ..accounts.models import User
 from ..accounts.services import account_taken
+from ..agencies.heads import AgencyHead, HeadRefused, head_id, set_head
 from ..agencies.services import by_code
 from ..audit.localtime import show as show_time
 from ..audit.services import changes, record, snapshot
@@ -66,6 +68,8 @@ def staff_list(request):
     return {
         "page_title": "主管部门用户管理",
         "page": page,
+        "heads": set(request.dbsession.scalars(select(AgencyHead.user_id).where(
+            AgencyHead.user_id.in_([u.id for u in page.items])))),
         "agency_names": full_names(request.dbsession, [u.agency for u in page.items]),
         "options": tree_options(request.dbsession),
         "filters": {"q": text, "agency": agency.code if agency else "", "status": status},
@@ -120,7 +124,9 @@ def staff_detail(request):
 
 
 def _detail(request, user, errors, values):
-    return {"page_title": "主管部门用户详情", "staff": user,
+    head = head_id(request.dbsession, user.agency_id)
+    return {"page_title": "主管部门用户详情", "staff": user, "is_head": head == user.id,
+            "current_head": request.dbsession.get(User, head) if head and head != user.id else None,
             "agency_name": full_names(request.dbsession, [user.agency]).get(user.agency_id, ""),
             "schema": RESET, "errors": errors, "values": values, "show_time": show_time, "mask": masking,
             **reveal(request, "admin.staff.detail", id=user.id, object_type="user", object_id=user.id,
@@ -166,3 +172,24 @@ def staff_reset(request):
         flash(request, f"已重置用户 {user.account} 的密码，新密码已发送至 {masking.email(user.email)}")
         return HTTPSeeOther(request.route_url("admin.staff.detail", id=user.id))
     return _render_password(request, user, password, agency_name, reset=True)
+
+
+@view_config(route_name="admin.staff.head", permission="core:admin:manage", request_method="POST")
+def staff_head(request):
+    """设为 / 取消 the agency's head (负责人), who assigns its records; audited."""
+    from ..errors import refusal
+
+    user = _staff_or_404(request)
+    wanted = request.POST.get("head")
+    if wanted not in ("0", "1"):
+        return refusal(request, "请选择设为或取消负责人", 400)
+    try:
+        changed = set_head(request.dbsession, request.identity, user, wanted == "1", request=request)
+    except HeadRefused as exc:
+        return refusal(request, exc.message, 409)
+    if changed:
+        flash(request, f"已将{user.name}设为{user.agency.name}负责人" if wanted == "1"
+              else f"已取消{user.name}的负责人身份")
+    else:
+        flash(request, "没有修改")
+    return HTTPSeeOther(request.route_url("admin.staff.detail", id=user.id))

@@ -86,6 +86,7 @@ EVENTS = {
     "notice_publish": "发布通知公告",
     "notice_withdraw": "撤回通知公告",
     "review_recuse": "声明回避（利益冲突）",
+    "agency_head_change": "设置主管部门负责人",
 }
 
 
@@ -230,7 +231,7 @@ FIELD_TITLES = {
     "legal_rep_id_number": "法定代表人证件号码", "legal_rep_mobile": "法定代表人手机号码",
     "id_number": "证件号码",
     "account": "账号", "state": "状态", "step": "审核环节", "grade": "评价等级", "score": "评分",
-    "last_opinion": "审批意见", "year": "年度", "deadline": "截止日期", "attachment": "附件",
+    "last_opinion": "审批意见", "agency_head": "主管部门负责人", "year": "年度", "deadline": "截止日期", "attachment": "附件",
 }
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import masking
 from ..agencies import services as agency_services
+from ..agencies.heads import is_head
 from ..attachments import services as attachments
 from ..audit.services import changes, record, snapshot
 from ..crypto import defer_sealed
@@ -103,6 +104,7 @@ def review_list(request, filing):
         "graded": any(step.grades for step in chain.steps),
         "assignees": assignment.assignees(request.dbsession, [s.id for s in page.items]),
         "colleagues": assignment.colleagues(request.dbsession, request.identity.agency_id),
+        "is_head": is_head(request.dbsession, request.identity),
     }
 
 
@@ -153,14 +155,28 @@ def _detail(request, filing, sub, errors=None, values=None, message=""):
         "can_decide": review.can_decide(request.dbsession, chain, sub, request.identity),
         "errors": errors or {}, "values": values or {}, "message": message, "editable": False,
         "mask_field": masking.field_value,
-        "mark_titles": marks.titles(filing),
+        **_markable(request, filing, sub),
         "recused": bool(assignment.recused(request.dbsession, [sub.id], request.identity.id)),
-        "assignee": assignment.assignees(request.dbsession, [sub.id]).get(sub.id), "marked": marks.posted(filing, request.POST)[0],
+        "assignee": assignment.assignees(request.dbsession, [sub.id]).get(sub.id),
         "since_return": marks.changes_since_return(request.dbsession, filing, sub) if sub.state == "submitted" else None,
         **reveal(request, f"{filing.module_key}.review.detail", id=sub.id, object_type=filing.owner_type,
                  object_id=sub.id, fields=personal_fields(filing), note="手机号码等个人信息"),
         **(_tabbed_detail(request, filing, sub) if filing.tabs else {}),
     }
+
+
+def _markable(request, filing, sub) -> dict:
+    """What the reviewer can mark when returning: a one-page form's fields
+    and slots; a tabbed document's fields, rows, proofs and slots, by tab."""
+    found = marks.targets(request.dbsession, filing, sub) if filing.tabs and sub.state == "submitted" else None
+    known = marks.titles(filing, found)
+    by_tab = []
+    for tab in filing.tabs if found is not None else ():
+        mine = [t for t in found if t.tab == tab.key]
+        if mine:
+            by_tab.append((tab, mine))
+    return {"mark_titles": known, "mark_tabs": by_tab,
+            "marked": marks.posted(filing, request.POST, known)[0]}
 
 
 def _tabbed_detail(request, filing, sub) -> dict:
@@ -193,7 +209,8 @@ def review_decide(request, filing):
             for name, text in review.grading_problems(step, result.data.get("grade"),
                                                        result.data.get("score")).items():
                 errors.setdefault(name, text)
-    marked, mark_errors = marks.posted(filing, request.POST)
+    known = marks.titles(filing, marks.targets(request.dbsession, filing, sub) if filing.tabs else None)
+    marked, mark_errors = marks.posted(filing, request.POST, known)
     errors.update(mark_errors)
     if errors:
         return _detail(request, filing, sub, errors, values, "请修改标红的内容")
@@ -214,7 +231,7 @@ def review_decide(request, filing):
            decision=data["decision"], step=decided_step, state=sub.state, grade=data["grade"],
            score=str(data["score"]) if data["score"] is not None else None,
            changes=changes(before, snapshot(sub, DECIDED), limit=services.AUDIT_TEXT_LIMIT),
-           **({"marked": [marks.titles(filing)[k] for k in marked]} if marked and sub.state == "returned" else {}))
+           **({"marked": [known[k] for k in marked]} if marked and sub.state == "returned" else {}))
     if marked and sub.state == "returned":
         marks.keep(request.dbsession, filing, sub, event, marked)
     flash(request, decided_message(request.dbsession, chain, sub))
@@ -243,8 +260,10 @@ def review_bulk(request, filing):
 
 
 def _assign(request, filing, chain, ticked, back):
-    """分派: the ticked records of the reviewer's step to one colleague."""
+    """分派: the ticked records of the agency's step to one of its reviewers (its head only)."""
     db = request.dbsession
+    if not is_head(db, request.identity):
+        return refusal(request, "只有本单位负责人可以分派审核记录，请联系本单位负责人", 403)
     subs = list(db.scalars(review.reviewer_scope(select(Submission).where(
         Submission.id.in_(list(ticked)), Submission.module_key == filing.module_key), request.identity)))
     if not subs:

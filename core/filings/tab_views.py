@@ -9,7 +9,7 @@ from ..attachments import services as attachments
 from ..errors import refusal
 from ..layout import flash
 from ..review import services as review
-from . import services, tabbed
+from . import marks, services, tabbed
 from .access import applicant_record
 from .tables import cell_key, posted_rows
 from .tabs import FIGURES_NOTE, shown
@@ -46,11 +46,21 @@ def document_view(db, filing, sub) -> dict:
     }
 
 
+def review_marks(db, filing, sub) -> dict:
+    """The reviewer's open marks of a returned document: next to each field,
+    row and proof (``marks``), listed at the top and counted on the tab bar."""
+    shown = marks.shown_marks(db, filing, sub)
+    if shown is None:
+        return {}
+    return {"marks": shown.notes, "mark_list": shown.listed, "mark_counts": shown.per_tab}
+
+
 def _tab_page(request, filing, sub, tab, *, values=None, rows=None, errors=None, message="", status=200):
     request.response.status = status
     db = request.dbsession
     doc = document_view(db, filing, sub)
     return {
+        **review_marks(db, filing, sub),
         "page_title": f"{filing.title} — {tab.title}", "filing": filing, "sub": sub, "tab": tab,
         "values": values if values is not None else dict(doc["data"]),
         "rows": rows if rows is not None else doc["rows"], "figures": doc["figures"],
@@ -123,6 +133,7 @@ def show_view(request, filing):
     return {"page_title": f"{filing.title} — 查看", "filing": filing, "sub": sub, "doc": document_view(db, filing, sub),
             "attachments": attachments.files_for(db, filing.owner_type, sub.id),
             "history": review.history(db, sub), "editable": False, "errors": {}, "message": "",
+            **review_marks(db, filing, sub),
             "full_ids": True,  # the applicant's own record
             "versions": versions_of(db, sub.id) if filing.versioned else []}
 
@@ -132,7 +143,7 @@ def submit_view(request, filing):
     db = request.dbsession
     agencies = tabbed.accepting_agencies(db, request.registry.settings, filing.module_key)
     page = {"page_title": f"{filing.title} — 提交申报材料", "filing": filing, "sub": sub, "agencies": agencies,
-            "errors": {}, "message": "", "chosen": ""}
+            "errors": {}, "message": "", "chosen": "", **review_marks(db, filing, sub)}
     if not sub.editable:
         if request.method == "POST":
             return refusal(request, "已提交的申报材料不能修改（如需修改，请等待审核退回）")

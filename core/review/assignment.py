@@ -1,7 +1,7 @@
 """Reviewer assignment within an agency (分派) and conflicts of interest (回避).
 
-A record at a step can be assigned to one named reviewer of the agency
-deciding that step; reassignment replaces the assignee and is audited with
+A record at a step can be assigned, by the head (负责人) of the agency
+deciding that step and by no one else, to one named reviewer of it; reassignment replaces the assignee and is audited with
 both names. A reviewer who declares a conflict of interest on a record is
 removed from it: the assignment is dropped and they can no longer decide it
 (the engine's can_decide/decidable consult :func:`recused`).
@@ -45,6 +45,10 @@ class AssignmentError(Exception):
         self.message = message
 
 
+class NotHead(AssignmentError):
+    """The actor is not the head of their agency."""
+
+
 def recused(db, submission_ids, user_id: int) -> set[int]:
     ids = list(submission_ids)
     if not ids:
@@ -76,9 +80,12 @@ def colleagues(db, agency_id: int) -> list[User]:
 def assign(db, chain, subs: list[Submission], actor, assignee_id: int, *, ip=None) -> tuple[list, list]:
     """Assign each record the actor's agency decides now to ``assignee_id``
     (a colleague of that agency). Returns (assigned, skipped with reasons)."""
+    from ..agencies.heads import is_head
     from ..notifications import services as notifications
     from . import services as review
 
+    if not is_head(db, actor):
+        raise NotHead("只有本单位负责人可以分派审核记录")
     assignee = db.get(User, assignee_id)
     if assignee is None or assignee.kind != "agency" or assignee.agency_id != getattr(actor, "agency_id", None) \
             or assignee.status != "active":

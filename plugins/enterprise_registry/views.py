@@ -20,7 +20,7 @@ from kjgl.core.documents import services as documents
 from kjgl.core.documents.services import XLSX
 from kjgl.core.errors import refusal
 from kjgl.core.exports.xlsx_builder import write_rows
-from kjgl.core.filings import standing, tabbed
+from kjgl.core.filings import marks, standing, tabbed
 from kjgl.core.filings.tab_views import document_view
 from kjgl.core.forms import Field, Schema
 from kjgl.core.layout import flash
@@ -311,15 +311,22 @@ def _decide(request, kind, detail, ld):
     if errors:
         return detail(request, errors, values, "请修改标红的内容", 400)
     sub = request.dbsession.get(Submission, int(request.matchdict["id"]))
+    # an annual report is returned with the reviewer's marks on its tabs (core filings/marks.py)
+    marked, mark_errors = marks.posted(REPORT, request.POST, _report_marks(request, sub)["mark_titles"]) \
+        if kind == REPORT.kind else ({}, {})
+    if mark_errors:
+        return detail(request, mark_errors, values, "请修改标红的内容", 400)
     try:
-        services.decide(tabbed.Context.of(request), kind, sub, decision=data["decision"],
-                        opinion=data["opinion"] or "", expected_version=data["version"])
+        event = services.decide(tabbed.Context.of(request), kind, sub, decision=data["decision"],
+                                opinion=data["opinion"] or "", expected_version=data["version"])
     except review.AlreadyDecided as exc:
         return refusal(request, exc.message)
     except review.InvalidDecision as exc:
         if exc.field:
             return detail(request, {exc.field: exc.message}, values, exc.message, 400)
         return refusal(request, exc.message, 403)
+    if marked and sub.state == "returned":
+        marks.keep(request.dbsession, REPORT, sub, event, marked)
     flash(request, "已审核通过" if data["decision"] == "approve" else "已审核不通过，退回企业修改")
     # on to the next record of the pending list, under the same filters (the list when none is left)
     filters = ld.filters(request.GET)
@@ -357,6 +364,18 @@ def enterprise_detail(request, ld_key="enterprises"):
     return page
 
 
+def _report_marks(request, sub) -> dict:
+    """What a reviewer may mark on a report under review (its fields, tab
+    by tab), what was ticked, and what changed since its last return."""
+    found = marks.targets(request.dbsession, REPORT, sub) if sub.state == "submitted" else []
+    known = marks.titles(REPORT, found)
+    return {"mark_titles": known, "mark_tabs": [(t, [x for x in found if x.tab == t.key]) for t in REPORT.tabs
+                                                if any(x.tab == t.key for x in found)],
+            "marked": marks.posted(REPORT, request.POST, known)[0],
+            "since_return": marks.changes_since_return(request.dbsession, REPORT, sub)
+            if sub.state == "submitted" else None}
+
+
 def report_detail(request, ld_key="reports", errors=None, values=None, message="", status=200):
     db = request.dbsession
     ld = LISTS[ld_key]
@@ -375,7 +394,7 @@ def report_detail(request, ld_key="reports", errors=None, values=None, message="
             "state_title": queries.report_state({"state": sub.state, "step": sub.step}),
             "can_decide": review.can_decide(db, REPORT_CHAIN, sub, request.identity),
             "decide_url": request.route_url(P + "report_review.decide", id=sub.id) + _list_query(ld, ld.filters(request.GET)),
-            "errors": errors or {}, "values": values or {}, "message": message}
+            "errors": errors or {}, "values": values or {}, "message": message, **_report_marks(request, sub)}
     page.update(_walk(request, ld, key))
     return page
 

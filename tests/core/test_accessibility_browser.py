@@ -18,8 +18,12 @@ PUBLIC = ("/login", "/register", "/register/legal", "/register/individual", "/re
 # account → the pages it opens (a "first:" entry opens the first link matching the pattern on the previous page)
 SIGNED_IN = {
     "zhangmin": ("/portal", "/makerspace/", r"first:/makerspace/\d+/edit", "/messages", "/messages/preferences",
-                 "/national-record/", r"first:/national-record/\d+/tab/guide", "/national-record/new"),
-    "tjkjj": ("/national-record/review/", r"first:/national-record/review/\d+$", "/makerspace/review/", "/agency/organisations"),
+                 "/national-record/", r"first:/national-record/\d+/tab/guide", "/national-record/new",
+                 "/notices", r"first:/notices/\d+$"),
+    "tjkjj": ("/national-record/review/", r"first:/national-record/review/\d+$", "/makerspace/review/", "/agency/organisations",
+              # 通知公告: the agency's list, its editor (new and a draft), who has read a published one
+              "/notices/new", "/notices/manage", r"first:/notices/\d+/edit", "/notices/manage",
+              r"first:/notices/\d+/reads", "/messages"),
     "hpchuangke": ("/org/profile", "/org/users"),
     "auditor": ("/admin/audit",),
 }
@@ -73,7 +77,8 @@ def test_main_pages_have_no_serious_accessibility_violation(live_server, axe_pag
                 page.goto(live_server + path)
             visited.append(page.url)
             found += violations(page)
-    assert len(visited) >= 14
+    assert len(visited) >= 24
+    assert any(re.search(r"/notices/\d+$", u) for u in visited)  # a notice's own page
     assert not found, "\n".join(found)
 
 
@@ -149,3 +154,29 @@ def test_help_tips_show_on_click_focus_and_touch(live_server, browser):
         assert tip.is_visible()
     finally:
         context.close()
+
+
+def test_the_notice_editor_with_its_errors_and_a_message_list_with_messages(live_server, axe_page):
+    """The agency's notice editor as it comes back refused (the error summary,
+    the fields' errors), and the message list once a notice was published."""
+    page = axe_page
+    _login(page, live_server, "hepingkj")
+    page.goto(live_server + "/notices/new")
+    page.click("#notice-form .actions button[value=save]")
+    page.wait_for_load_state()
+    assert page.locator(".error-summary").count() == 1
+    found = violations(page)
+    page.fill("#title", "关于开展科技活动周的通知")
+    page.fill("#body", "请各单位积极参加。")
+    page.check("input[name=target][value=subtree]")
+    page.once("dialog", lambda d: d.accept())
+    page.click("#notice-form .actions button[value=publish]")
+    page.wait_for_load_state()
+    found += violations(page)  # the agency's list, the new notice published
+    page.context.clear_cookies()
+    _login(page, live_server, "hpchuangke")
+    for path in ("/notices", "/messages"):
+        page.goto(live_server + path)
+        found += violations(page)
+    assert page.locator("main").count() == 1
+    assert not found, "\n".join(found)

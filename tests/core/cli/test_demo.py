@@ -19,6 +19,7 @@ LANDINGS = {
     "secadmin": "/admin/locked",
     "auditor": "/admin/audit",
     "tjkjj": "/agency/organisations",
+    "tjshenhe": "/agency/organisations",
     "hepingkj": "/agency/organisations",
     "xiqingkj": "/agency/organisations",
     "binhaigxq": "/agency/organisations",

@@ -464,11 +464,13 @@ def test_field_marks_reach_the_applicant_and_the_reviewer_sees_what_changed(flow
 
 def test_assignment_puts_records_first_for_the_assignee_and_reassignment_is_audited(flow, dbsession):
     from kjgl.core import factories
+    from kjgl.core.agencies.heads import AgencyHead
     from kjgl.core.audit.models import AuditEvent
     from kjgl.core.notifications.models import Notification
 
     first, second = _two_submitted(flow, dbsession)
     colleague = factories.user(dbsession, "agency", agency_code=flow.district.agency.code, name="李审核")
+    dbsession.add(AgencyHead(agency_id=flow.district.agency_id, user_id=flow.district.id))
     dbsession.flush()
     district = flow.as_(flow.district)
     form = district.get(f"{flow.prefix}/review/").forms["bulk-form"]
@@ -495,6 +497,7 @@ def test_assignment_puts_records_first_for_the_assignee_and_reassignment_is_audi
 
 def test_a_declared_conflict_removes_the_reviewer_from_the_record(flow, dbsession):
     from kjgl.core import factories
+    from kjgl.core.agencies.heads import AgencyHead
 
     first, second = _two_submitted(flow, dbsession)
     colleague = factories.user(dbsession, "agency", agency_code=flow.district.agency.code, name="李审核")
@@ -511,7 +514,9 @@ def test_a_declared_conflict_removes_the_reviewer_from_the_record(flow, dbsessio
     # no decision, no bulk decision and no assignment to the recused reviewer
     listing = district.get(f"{flow.prefix}/review/")
     assert not any(b._value.startswith(f"{first.id}:") for b in listing.forms["bulk-form"].fields["ids"])
-    other = flow.as_(colleague)
+    dbsession.add(AgencyHead(agency_id=colleague.agency_id, user_id=colleague.id))
+    dbsession.flush()
+    other = flow.as_(colleague)  # the head
     form = other.get(f"{flow.prefix}/review/").forms["bulk-form"]
     for box in form.fields["ids"]:
         box.checked = box._value.startswith(f"{first.id}:")
@@ -522,3 +527,47 @@ def test_a_declared_conflict_removes_the_reviewer_from_the_record(flow, dbsessio
     res = district.post(f"{flow.prefix}/review/{first.id}/decide",
                         {"csrf_token": token, "decision": "approve", "version": str(first.version)}, status=403)
     assert "您无权审核该环节" in res.text
+
+
+def test_only_the_agency_head_assigns_and_sees_the_assignment_controls(flow, dbsession):
+    """分派 is the head's alone: a reviewer who is not the head sees no
+    assignment controls and is refused (403) when posting one anyway."""
+    from kjgl.core import factories
+    from kjgl.core.agencies.heads import AgencyHead
+    from kjgl.core.review.assignment import Assignment
+
+    first, second = _two_submitted(flow, dbsession)
+    head = factories.user(dbsession, "agency", agency_code=flow.district.agency.code, name="王主任")
+    dbsession.add(AgencyHead(agency_id=head.agency_id, user_id=head.id))
+    dbsession.flush()
+    reviewer = flow.as_(flow.district)
+    listing = reviewer.get(f"{flow.prefix}/review/")
+    assert "assignee" not in listing.forms["bulk-form"].fields and "分派审核" not in listing.text
+    token = listing.html.select_one("input[name=csrf_token]")["value"]
+    res = reviewer.post(f"{flow.prefix}/review/bulk", {"csrf_token": token, "action": "assign",
+                                                       "assignee": str(flow.district.id),
+                                                       "ids": [f"{first.id}:{first.version}"]}, status=403)
+    assert "只有本单位负责人可以分派" in res.text
+    assert dbsession.get(Assignment, first.id) is None
+    # the head assigns both records at once, to the reviewer
+    form = flow.as_(head).get(f"{flow.prefix}/review/").forms["bulk-form"]
+    for box in form.fields["ids"]:
+        box.checked = True
+    form["assignee"] = str(flow.district.id)
+    flashed = form.submit("action", value="assign", status=303).follow().html.select_one(".flash").text
+    assert "已分派2条记录" in flashed
+    dbsession.expire_all()
+    assert {dbsession.get(Assignment, s.id).user_id for s in (first, second)} == {flow.district.id}
+    # a head of another district assigns nothing here
+    other_head = flow.other_district
+    dbsession.add(AgencyHead(agency_id=other_head.agency_id, user_id=other_head.id))
+    dbsession.flush()
+    other = flow.as_(other_head)
+    token = other.get(f"{flow.prefix}/review/").html.select_one("input[name=csrf_token]")
+    if token is not None:
+        res = other.post(f"{flow.prefix}/review/bulk", {"csrf_token": token["value"], "action": "assign",
+                                                        "assignee": str(other_head.id),
+                                                        "ids": [f"{first.id}:{first.version}"]}, status=303)
+        assert "请先勾选要分派的记录" in res.follow().html.select_one(".flash").text
+    dbsession.expire_all()
+    assert dbsession.get(Assignment, first.id).user_id == flow.district.id

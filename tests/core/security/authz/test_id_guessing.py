@@ -133,6 +133,7 @@ ID_GUESSING = {
     "admin.staff.detail": {ADMIN: _not_staff},
     "admin.staff.reset": {ADMIN: _not_staff},
     "admin.staff.status": {ADMIN: _not_staff},
+    "admin.staff.head": {ADMIN: _not_staff},
     "admin.locked.unlock": {SEC_ADMIN: lambda w: []},  # any account may be locked: only ids that don't exist
     # one's own sessions only; the security admin may end anybody's
     "account.sessions.end": {a: (lambda w: [("another user's session", w.session.id)]) for a in (IND_G, ORG, ADMIN)},

@@ -124,6 +124,8 @@ EXPECTED = {
     "admin.staff.detail": rule({ADMIN}, obj=STAFF),
     "admin.staff.reset": rule({ADMIN}, obj=STAFF),
     "admin.staff.status": rule({ADMIN}, obj=STAFF),
+    # 设为/取消负责人 (who assigns the agency's records): the system admin alone
+    "admin.staff.head": rule({ADMIN}, obj=STAFF),
     # the agency tree; {id} is tj-d01 (in use: its deletion is refused, 409)
     "admin.agencies": rule({ADMIN}),
     "admin.agency.new": rule({ADMIN}),
