@@ -232,9 +232,12 @@ def _drill_target(request):
     """(table, tab, measure, period, district agency or None, zone group or None) of the query
     string; a district or zone outside the viewer's scope is "not found"."""
     g = request.GET
-    table = st.TABLES.get(g.get("table", ""))
+    # without parameters: the 合计 of 入库科企数 (every listed enterprise the viewer sees)
+    table = st.TABLES.get(g.get("table") or st.LISTING.key)
     tab = table.tab(g.get("tab")) if table else None
-    measure = tab.measure(g.get("measure", "")) if tab else None
+    measure = (tab.measure(g["measure"]) if g.get("measure") else tab.measures[0 if table.by_month else
+                                                                                 min(1, len(tab.measures) - 1)]) \
+        if tab else None
     if measure is None:
         raise HTTPNotFound()
     p = _period(table, g)
@@ -458,7 +461,8 @@ def register(config):
         return kind_is("agency")(request, user) and user.agency is not None and user.agency.level != "district"
 
     config.add_permission_rule(SET_TARGETS, city_staff)
-    config.add_static_view("static-er", STATIC, cache_max_age=3600)
+    # the statistics pages' CSS, chart script and vendored ECharts: served to agency staff only
+    config.add_static_view("static-er", STATIC, cache_max_age=3600, permission=DECIDE)
     base = "/enterprise-registry/agency/statistics"
     paths = {"progress": "progress", "listing": "listing", "annual": "annual"}
     for key, table in st.TABLES.items():
