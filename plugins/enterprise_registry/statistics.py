@@ -14,7 +14,7 @@ come both
 
 so a cell and its list cannot drift apart.
 
-What each column counts is written in :data:`NOTES` (shown under the table
+What each column counts is written in each table's ``notes`` (shown under the table
 and in the README). Every enterprise counts under its current 所属区县 (the
 district agency whose lists show it, ``er_enterprise.agency_id``), as the
 registry's lists do.
