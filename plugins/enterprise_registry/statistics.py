@@ -26,7 +26,7 @@ from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sqlalchemy import and_, case, distinct, func, literal, null, select, union_all
+from sqlalchemy import BigInteger, and_, case, cast, distinct, func, literal, null, select, union_all
 from sqlalchemy.orm import aliased, outerjoin
 
 from kjgl.core.agencies.models import Agency
@@ -98,9 +98,12 @@ class Measure:
         cond = self.when(p)
         return cond if self.is_count else and_(cond, self.value.is_not(None))
 
-    def aggregate(self, p: Period):
+    def aggregate(self, p: Period, once: bool = True):
+        """The cell's SQL aggregate; ``once``: the FROM clause holds each enterprise once
+        (else the count is of distinct enterprises)."""
         if self.is_count:
-            return func.count(distinct(case((self.when(p), e.id))))
+            taken = case((self.when(p), e.id))
+            return func.count(taken if once else distinct(taken))
         return func.sum(case((self.when(p), self.value)))
 
 
@@ -123,6 +126,7 @@ class Table:
     tabs: tuple[Tab, ...]
     source: Callable[[Period], Any]  # the FROM clause the predicates read
     by_month: bool = False
+    once: bool = True  # the source holds each enterprise once (its report of one year)
     zone_column: bool = False  # the seed's "两江新区/高新区、经开区" column
     notes: tuple[str, ...] = field(default=())
 
@@ -262,7 +266,7 @@ PROGRESS_GROUPS = (("listed", "入库企业", PROGRESS_MEASURES[0:2]), ("reports
 
 PROGRESS = Table(
     "progress", "培育进度统计表", "enterprise_registry.stats_progress",
-    (Tab("progress", "培育进度", PROGRESS_MEASURES),), _all_reports_source, by_month=True,
+    (Tab("progress", "培育进度", PROGRESS_MEASURES),), _all_reports_source, by_month=True, once=False,
     notes=("入库企业：基本信息审核通过（入库）日期在本月 / 本年1月1日至本月末的企业。",
            "年报企业：在本月 / 本年内提交科技信息年报（任一年度，现为待审核或已通过）的企业，一家企业只计一次。",
            "高企认定：已提交的年报中填报的高新技术企业证书发证日期在本月 / 本年内的企业。",
@@ -308,7 +312,7 @@ def aggregate(db, table: Table, tab: Tab, viewer: Agency, p: Period, by: str = "
     """{row key: {measure key: value}} of every measure of ``tab``, one SQL
     statement: grouped by district id (``by="district"``) or zone-group key
     (``by="zone"``), plus the 合计 row under :data:`TOTAL`."""
-    cols = [x.aggregate(p).label(x.key) for x in tab.measures]
+    cols = [x.aggregate(p, table.once).label(x.key) for x in tab.measures]
     src = table.source(p)
     if by == "zone":
         za = aliased(Agency, name="row_agency")
@@ -316,20 +320,30 @@ def aggregate(db, table: Table, tab: Tab, viewer: Agency, p: Period, by: str = "
         key = zone_group(za)
     else:
         key = e.agency_id
-    where = scope(e.agency_id, viewer)
-    grouped = select(key.label("row_key"), *cols).select_from(src).where(where).group_by(key)
-    total = select(literal(TOTAL).label("row_key") if by == "zone" else null().label("row_key"), *cols) \
-        .select_from(table.source(p)).where(where)
+    # the rows once, as a CTE; the 合计 row adds them up (an enterprise belongs to one district,
+    # so the sum of the districts' distinct counts is the distinct count of all)
+    grouped = select(key.label("row_key"), *cols).select_from(src).where(scope(e.agency_id, viewer)) \
+        .group_by(key).cte("grouped")
+    total = select((literal(TOTAL) if by == "zone" else null()).label("row_key"),
+                   *[_total(grouped.c[x.key], x).label(x.key) for x in tab.measures])
+    if by == "zone":
+        total = total.where(grouped.c.row_key.is_not(None))
+    statement = union_all(select(grouped), total)
     out = {}
-    for row in db.execute(union_all(grouped, total)).mappings():
+    for row in db.execute(statement).mappings():
         k = row["row_key"]
         if k is None and by == "zone":
             continue  # the districts' own rows: no zone group
-        out[TOTAL if k is None else k] = {x.key: _number(row[x.key], x) for x in tab.measures}
+        out[TOTAL if k is None else k] = {x.key: number(row[x.key], x) for x in tab.measures}
     return out
 
 
-def _number(value, measure: Measure):
+def _total(column, measure: Measure):
+    """The 合计 of a column (PostgreSQL sums integers as NUMERIC: counts stay integers)."""
+    return func.sum(column) if measure.unit == "千元" else cast(func.sum(column), BigInteger)
+
+
+def number(value, measure: Measure):
     """A sum over no rows is NULL in SQL; the table shows 0 (0.00 for 千元)."""
     if value is None:
         return Decimal("0.00") if measure.unit == "千元" else 0

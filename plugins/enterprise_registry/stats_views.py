@@ -97,7 +97,7 @@ def _url(request, route, **params) -> str:
 def table_rows(db, table, tab, viewer, p):
     """(district rows, the 合计 row): dicts of measure values, with each row's agency."""
     values = st.aggregate(db, table, tab, viewer, p)
-    zero = {x.key: st._number(None, x) for x in tab.measures}
+    zero = {x.key: st.number(None, x) for x in tab.measures}
     body = [{"agency": a, "values": values.get(a.id, zero)} for a in st.rows(db, viewer)]
     return body, {"agency": None, "values": values.get(st.TOTAL, zero)}
 
