@@ -26,7 +26,7 @@ from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sqlalchemy import BigInteger, and_, case, cast, distinct, func, literal, null, select, union_all
+from sqlalchemy import BigInteger, and_, case, cast, distinct, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased, outerjoin
 
 from kjgl.core.agencies.models import Agency
@@ -146,10 +146,19 @@ def _year_source(p: Period):
             .outerjoin(mk, mk.submission_id == s.id))
 
 
-def _all_reports_source(p: Period):
-    """Each enterprise with every filed report (any year): counts are of distinct enterprises."""
+def _progress_source(p: Period):
+    """Each enterprise with its filed reports (any year's) that can count in
+    the year up to the month: submitted in that time, or giving a 高企
+    certificate dated in it (no other report meets a progress predicate, so
+    leaving them out of the join changes no count); counts are of distinct
+    enterprises."""
+    certified = aliased(mk, name="certified")
+    relevant = or_(and_(s.submitted_at >= _utc(p.year_start), s.submitted_at < _utc(p.next_month)),
+                   s.id.in_(select(certified.submission_id).where(
+                       certified.hitech_certified == "是",
+                       certified.hitech_cert_on.between(p.year_start, p.month_end))))
     return (outerjoin(e, r, r.enterprise_id == e.id)
-            .outerjoin(s, and_(s.id == r.submission_id, s.kind == REPORT.kind, s.state.in_(FILED)))
+            .outerjoin(s, and_(s.id == r.submission_id, s.kind == REPORT.kind, s.state.in_(FILED), relevant))
             .outerjoin(mk, mk.submission_id == s.id))
 
 
@@ -266,7 +275,7 @@ PROGRESS_GROUPS = (("listed", "入库企业", PROGRESS_MEASURES[0:2]), ("reports
 
 PROGRESS = Table(
     "progress", "培育进度统计表", "enterprise_registry.stats_progress",
-    (Tab("progress", "培育进度", PROGRESS_MEASURES),), _all_reports_source, by_month=True, once=False,
+    (Tab("progress", "培育进度", PROGRESS_MEASURES),), _progress_source, by_month=True, once=False,
     notes=("入库企业：基本信息审核通过（入库）日期在本月 / 本年1月1日至本月末的企业。",
            "年报企业：在本月 / 本年内提交科技信息年报（任一年度，现为待审核或已通过）的企业，一家企业只计一次。",
            "高企认定：已提交的年报中填报的高新技术企业证书发证日期在本月 / 本年内的企业。",

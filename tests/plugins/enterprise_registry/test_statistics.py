@@ -74,8 +74,9 @@ def world(dbsession):
     decide(db, REPORT.kind, returned, reviewer(db, "cq-d02"), "return", "请补充")
     # the zones: 两江新区 and the national 重庆高新区
     org, user = ent("Z1", "cq-z01", "重庆两江新区", dt.date(Y, 7, 1))
-    _filed(db, org, user, Y, _utc(Y, 5, 1), main_revenue=Decimal("300.00"), hitech_certified="否",
-           hitech_cert_on=None)
+    # filed in May, a certificate of February: counts in 高企认定 up to March though filed later
+    _filed(db, org, user, Y, _utc(Y, 5, 1), main_revenue=Decimal("300.00"), hitech_certified="是",
+           hitech_cert_on=dt.date(Y, 2, 20))
     ent("Z2", "cq-z02", "重庆高新技术产业开发区", dt.date(Y, 2, 2))
     w["agency"] = {code: db.scalars(select(Agency).where(Agency.code == code)).one()
                    for code in ("cq", "cq-d01", "cq-d02", "cq-z01", "cq-z02")}
@@ -137,8 +138,10 @@ def test_progress_by_hand_month_edges_in_beijing_time(dbsession, world):
     assert got["黔江区"] == {"listed_month": 0, "listed_ytd": 1, "reports_month": 1, "reports_ytd": 1,
                           "hitech_month": 0, "hitech_ytd": 0}
     assert got["重庆高新技术产业开发区"]["listed_ytd"] == 1  # listed on 2 February
+    assert got["重庆两江新区"] == {"listed_month": 0, "listed_ytd": 0, "reports_month": 0, "reports_ytd": 0,
+                            "hitech_month": 0, "hitech_ytd": 1}
     assert got["合计"] == {"listed_month": 1, "listed_ytd": 3, "reports_month": 2, "reports_ytd": 3,
-                         "hitech_month": 1, "hitech_ytd": 2}
+                         "hitech_month": 1, "hitech_ytd": 3}
     april = _values(dbsession, st.PROGRESS, "progress", city, st.Period(Y, 4))
     assert april["万州区"]["reports_month"] == 1  # A1's second report, 00:30 on 1 April in Beijing
 
