@@ -19,11 +19,13 @@ from kjgl.core.audit.services import record
 from kjgl.core.db import utcnow
 from kjgl.core.documents import services as documents
 from kjgl.core.documents.services import XLSX
+from kjgl.core.errors import refusal
 from kjgl.core.exports.xlsx_builder import Column, write_rows
 from kjgl.core.layout import flash
 
 from . import statistics as st
-from .queries import COUNT_CAP, PAGE_SIZE, scope
+from . import queries
+from .queries import COUNT_CAP, scope
 from .targets import MEASURES as TARGET_MEASURES, TARGET_MAX, Target, of_year
 
 DECIDE = "enterprise_registry:review:decide"
@@ -204,7 +206,6 @@ def table_export(request, table):
     try:
         p = _period(table, request.GET)
     except BadFilter as exc:
-        from kjgl.core.errors import refusal
         return refusal(request, exc.message, 400)
     body, total = table_rows(db, table, tab, viewer, p)
     if table.by_month:
@@ -282,24 +283,23 @@ def drill_page(request):
     try:
         table, tab, measure, p, district, zone = _drill_target(request)
     except BadFilter as exc:
-        from kjgl.core.errors import refusal
         return refusal(request, exc.message, 400)
     viewer = request.identity.agency
     stmt = st.drill_statement(table, tab, measure, viewer, p, district=district.id if district else None, zone=zone)
     count, total = st.drill_totals(db, stmt)
     after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
-    key = stmt.selected_columns.id
+    key, size = st.e.id, queries.PAGE_SIZE  # the list's order and keyset key; the page size
     if before is not None:
-        found = list(db.execute(stmt.where(e_id() > before).order_by(key.asc()).limit(PAGE_SIZE + 1)).mappings())
-        more_above = len(found) > PAGE_SIZE
-        found = list(reversed(found[:PAGE_SIZE]))
+        found = list(db.execute(stmt.where(key > before).order_by(key.asc()).limit(size + 1)).mappings())
+        more_above = len(found) > size
+        found = list(reversed(found[:size]))
         prev_key = found[0]["id"] if found and more_above else None
         next_key = found[-1]["id"] if found else None
     else:
-        q = stmt.where(e_id() < after) if after is not None else stmt
-        found = list(db.execute(q.order_by(key.desc()).limit(PAGE_SIZE + 1)).mappings())
-        more = len(found) > PAGE_SIZE
-        found = found[:PAGE_SIZE]
+        q = stmt.where(key < after) if after is not None else stmt
+        found = list(db.execute(q.order_by(key.desc()).limit(size + 1)).mappings())
+        more = len(found) > size
+        found = found[:size]
         prev_key = found[0]["id"] if found and after is not None else None
         next_key = found[-1]["id"] if found and more else None
     params = {k: v for k, v in request.GET.items() if k not in ("after", "before")}
@@ -313,16 +313,11 @@ def drill_page(request):
             "detail": lambda id_: request.route_url(P + "enterprises.detail", id=id_)}
 
 
-def e_id():
-    return st.e.id
-
-
 def drill_export(request):
     db = request.dbsession
     try:
         table, tab, measure, p, district, zone = _drill_target(request)
     except BadFilter as exc:
-        from kjgl.core.errors import refusal
         return refusal(request, exc.message, 400)
     viewer = request.identity.agency
     stmt = st.drill_statement(table, tab, measure, viewer, p, district=district.id if district else None, zone=zone)
@@ -402,7 +397,6 @@ def targets_save(request):
     try:
         year = _year_target(request.POST)
     except BadFilter as exc:
-        from kjgl.core.errors import refusal
         return refusal(request, exc.message, 400)
     agencies = st.rows(db, viewer)
     errors, parsed = {}, {}

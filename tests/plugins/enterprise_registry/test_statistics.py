@@ -306,3 +306,18 @@ def test_the_unlisted_are_counted_only_as_registered(dbsession, world):
     """A guard on the fixture itself: the waiting enterprise exists and is not listed."""
     waiting = dbsession.scalars(select(Enterprise).where(Enterprise.review_state == "submitted")).all()
     assert len(waiting) == 1 and waiting[0].listed_on is None
+
+
+def test_drill_pages_walk_the_whole_list_once(dbsession, world, make_app, monkeypatch):
+    from kjgl.plugins.enterprise_registry import queries
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    app = client(make_app, reviewer(dbsession, "cq"))
+    url, seen = f"{BASE}/drill/?table=listing&tab=count&measure=registered&year={Y}", []
+    while url:
+        page = app.get(url)
+        seen += [int(i) for i in re.findall(r'/agency/enterprises/(\d+)">查看', page.text)]
+        found = re.search(r'<a href="([^"]+)">下一页</a>', page.text)
+        url = unescape(found.group(1)).replace("http://localhost", "") if found else None
+    assert len(seen) == len(set(seen)) == 7 and seen == sorted(seen, reverse=True)
+    back = re.search(r'<a href="([^"]+)">上一页</a>', page.text)
+    assert back and len(re.findall(r'">查看', app.get(unescape(back.group(1)).replace("http://localhost", "")).text)) == 2
