@@ -49,6 +49,7 @@ EVENTS = {
     "standing_version_start": "开始修改已入库信息（新版本）",
     "registry_view": "查看企业信息",
     "registry_export_excel": "导出企业信息列表Excel",
+    "registry_targets_set": "设定培育进度年度目标",
     "filing_save": "暂存填报记录",
     "filing_submit": "提交填报记录",
     "filing_view": "查看填报记录",

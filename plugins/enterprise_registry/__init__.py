@@ -22,4 +22,7 @@ def includeme(config):
     # the annual report's tabs, 查看 and 提交: the core engine's pages
     tab_views.register(config, REPORT, f"{PREFIX}/reports")
     views.register(config)
+    from . import stats_views
+
+    stats_views.register(config)  # 科企信息统计表 (issue 12)
     config.scan(".views")

@@ -50,6 +50,10 @@ def kjgl_menu_items():
         MenuItem("科技信息年报 › 年报数据查询", r + "reports", DECIDE, 68),
         MenuItem("科企认定库 › 科技型企业认定库", r + "pool_tech", DECIDE, 69),
         MenuItem("科企认定库 › 高新技术企业认定库", r + "pool_hitech", DECIDE, 69),
+        MenuItem("科企信息统计表 › 培育进度统计表", r + "stats_progress", DECIDE, 70),
+        MenuItem("科企信息统计表 › 区县入库企业情况统计表", r + "stats_listing", DECIDE, 70),
+        MenuItem("科企信息统计表 › 区县科技型企业年报统计表", r + "stats_annual", DECIDE, 70),
+        MenuItem("科企信息统计表 › 全市概况图", r + "stats_overview", DECIDE, 70),
     ]
 
 

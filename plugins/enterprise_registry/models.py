@@ -204,4 +204,6 @@ class ReportMarket(Base):
     hitech_valid_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
 
 
-TABLES = (Enterprise, BasicVersion, Report, ReportInnovation, ReportPeople, ReportMarket)
+from .targets import Target  # noqa: E402  (培育进度 targets, issue 12)
+
+TABLES = (Enterprise, BasicVersion, Report, ReportInnovation, ReportPeople, ReportMarket, Target)

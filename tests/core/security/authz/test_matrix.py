@@ -169,6 +169,13 @@ EXPECTED = {
     **{f"enterprise_registry.{name}": rule(AGENCIES) for name in (
         "basic_review", "enterprises", "enterprises.export", "report_review", "report_review.export", "reports",
         "reports.export", "pool_tech", "pool_tech.export", "pool_hitech", "pool_hitech.export")},
+    # 科企信息统计表 (issue 12): every agency, scoped in the query (a district sees its own row;
+    # another district's id in the drill filter is "not found", tests/plugins/enterprise_registry/test_statistics.py);
+    # the year's targets are the city's to set, districts read them
+    **{f"enterprise_registry.{name}": rule(AGENCIES) for name in (
+        "stats_progress", "stats_progress.export", "stats_listing", "stats_listing.export", "stats_annual",
+        "stats_annual.export", "stats_overview", "stats_drill", "stats_drill.export", "stats_targets")},
+    "enterprise_registry.stats_targets.save": rule({CITY}),
     "enterprise_registry.basic_review.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_VERSION),
     "enterprise_registry.basic_review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_VERSION),
     "enterprise_registry.enterprises.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_ENTERPRISE),
