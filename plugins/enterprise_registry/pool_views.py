@@ -87,7 +87,8 @@ def list_page(request, pool, errors=None, typed=None, status=200):
             "values": {p.name: (typed_value(typed, p) if typed is not None else p.show(settings.values[p.name])
                                 .removesuffix(p.unit)) for p in pool.params()},
             "ref": pools.Ref(int(filters["year"]) if pool.yearly else None, dt.date.today()),
-            "cols": pool_settings.columns(pool), "cell": lambda r, k: _cell(r, k, pool),
+            "cols": [c for c in pool_settings.columns(pool) if c.key not in ("zone", "registered_on", "tech_field")
+                     or (c.key == "registered_on" and not pool.yearly)], "cell": lambda r, k: _cell(r, k, pool),
             "districts": _districts(request), "years": _years(request),
             "link": lambda **kw: request.route_url(pool.route) + _query(filters, **kw),
             "detail": lambda key: request.route_url(pool.route + ".detail", id=key) + query}
