@@ -648,6 +648,8 @@ def _line(check: Check, value, passed: bool, values, ref, band) -> str:
     if value is None:
         return f"{label}{shown}，不符合（须{check.says(values, ref, band)}）" if not passed else f"{label}{shown}"
     says = check.says(values, ref, band)
+    if check.op in ("==", "!=", "in"):  # a state, not a quantity: the value and the verdict
+        return f"{label}：{shown}，符合" if passed else f"{label}：{shown}，不符合（须{says}）"
     if passed:
         return f"{label} {shown}，{says}，符合"
     if check.bound_text is None and check.op in (">=", "<=") :
