@@ -136,6 +136,8 @@ class Figure:
     num: Callable[[Sources], Any] | None = None
     den: Callable[[Sources], Any] | None = None
     unit: str = ""  # "%", "万元" (stored in 千元), "件", "人", "" (text), "date"
+    none: str = "未填报"  # how an empty value reads
+    labels: Mapping[str, str] | None = None  # how stored codes read
 
     @property
     def ratio(self) -> bool:
@@ -150,7 +152,9 @@ class Figure:
 
     def show(self, value) -> str:
         if value is None:
-            return "未填报"
+            return self.none
+        if self.labels:
+            return self.labels.get(value, value)
         if self.unit == "%":
             return f"{Decimal(str(value)).quantize(Decimal('0.01')).normalize():f}%"
         if self.unit == "万元":
@@ -212,7 +216,7 @@ class Check:
     dates (``bound``), or a parameter chosen by band (``bands`` on ``band_by``)."""
 
     figure: Figure
-    op: str  # ">=", "<=", "==", "!=", "in"
+    op: str  # ">=", "<=", "==", "!=", "in", "set" (has a value)
     param: Param | None = None
     value: Any = None
     bound: Callable[[Mapping[str, Decimal], "Ref"], Any] | None = None
@@ -239,6 +243,8 @@ class Check:
             op = {">=": num * 100 >= scaled, "<=": num * 100 <= scaled}[self.op]
             return and_(den > 0, op)
         x = f.expr(src)
+        if self.op == "set":
+            return x.is_not(None)
         if self.op == "in":
             return x.in_(threshold)
         if self.op == "!=":  # "not this value" also holds for an empty answer
@@ -366,13 +372,14 @@ def _years_back_from_today(values, ref, name="young_years"):
 
 # --- membership criteria every pool shares -----------------------------------------------
 
+# plain predicates (not a CASE over them), so the planner estimates them
 LISTED = Criterion("listed", "已入库的科技型企业", (
-    Check(Figure("listed", "入库状态", expr=lambda s: case((s.e.listed_on.is_not(None), "已入库"), else_="未入库")),
-          "==", value="已入库"),), fixed=True)
+    Check(Figure("listed_on", "入库时间", expr=lambda s: s.e.listed_on, unit="date", none="未入库"), "set",
+          bound_text=lambda v, r: "已入库"),), fixed=True)
+REPORT_STATES = {"submitted": "已提交", "approved": "已审核通过", "returned": "已退回修改", "draft": "未提交"}
 REPORTED = Criterion("reported", "已提交{year}年度科技信息年报", (
-    Check(Figure("report_state", "{year}年度年报", expr=lambda s: case(
-        (s.s.state.in_(FILED), "已提交"), (s.s.state.is_not(None), "未提交"), else_="未填报")), "==", value="已提交"),),
-    fixed=True)
+    Check(Figure("report_state", "{year}年度年报", expr=lambda s: s.s.state, none="未填报", labels=REPORT_STATES),
+          "in", value=FILED, bound_text=lambda v, r: "已提交"),), fixed=True)
 
 
 def _pct(name, label, default, **kw):
@@ -648,7 +655,7 @@ def _line(check: Check, value, passed: bool, values, ref, band) -> str:
     if value is None:
         return f"{label}{shown}，不符合（须{check.says(values, ref, band)}）" if not passed else f"{label}{shown}"
     says = check.says(values, ref, band)
-    if check.op in ("==", "!=", "in"):  # a state, not a quantity: the value and the verdict
+    if check.op in ("==", "!=", "in", "set"):  # a state, not a quantity: the value and the verdict
         return f"{label}：{shown}，符合" if passed else f"{label}：{shown}，不符合（须{says}）"
     if passed:
         return f"{label} {shown}，{says}，符合"
