@@ -278,3 +278,22 @@ def test_a_loader_that_omits_the_incident_answer_gets_no(dbsession, world):
     dbsession.execute(text("INSERT INTO er_report_market (submission_id) VALUES (:id)"), {"id": sub_id})
     assert dbsession.scalar(text("SELECT serious_incident FROM er_report_market WHERE submission_id = :id"),
                             {"id": sub_id}) == "否"
+
+
+def test_the_enterprise_answers_the_incident_question_on_the_hitech_tab(make_app, dbsession):
+    from kjgl.plugins.enterprise_registry.models import ReportMarket
+
+    from .helpers import version_in
+    org, user, _ = listed_enterprise(dbsession)
+    sub = report(dbsession, org, user, Y, submit=False)
+    app = client(make_app, user)
+    tab = app.get(f"/enterprise-registry/reports/{sub.id}/tab/hitech")
+    assert "本年度是否发生重大安全、质量事故或严重环境违法行为" in tab.text
+    fields = {"hitech_certified": "否", "version": version_in(tab), "csrf_token": csrf(app)}
+    bad = app.post(f"/enterprise-registry/reports/{sub.id}/tab/hitech", {**fields, "serious_incident": "也许"},
+                   status=400)
+    assert "本年度是否发生重大安全、质量事故或严重环境违法行为" in bad.text
+    app.post(f"/enterprise-registry/reports/{sub.id}/tab/hitech", {**fields, "serious_incident": "是"}, status=303)
+    row = dbsession.get(ReportMarket, sub.id)
+    dbsession.refresh(row)
+    assert row.serious_incident == "是"
