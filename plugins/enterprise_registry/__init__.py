@@ -10,9 +10,11 @@ def includeme(config):
     from kjgl.core.security import kind_is
 
     from . import pool_views, views
+    from .pool_settings import AUDIT_EVENT
     from .schemas import REPORT
 
     config.add_permission_rule("enterprise_registry:review:decide", kind_is("agency"))
+    config.add_audit_event(*AUDIT_EVENT)
     config.add_route("enterprise_registry.home", f"{PREFIX}/")
     config.add_route("enterprise_registry.basic.start", f"{PREFIX}/basic/start")
     config.add_route("enterprise_registry.basic.edit", f"{PREFIX}/basic/{{id:\\d{{1,9}}}}/edit")

@@ -17,7 +17,7 @@ from . import models as m
 from .pools import E, Pool, Settings, compile_pool
 from .queries import ListDef
 
-AUDIT_TYPE = "enterprise_registry.pool_setting"
+AUDIT_EVENT = ("registry_pool_settings", "设置科企培育库、后备库条件参数")
 
 
 def load(db, agency, pool: Pool) -> Settings:
@@ -63,8 +63,7 @@ def save(db, request, agency, pool: Pool, settings: Settings) -> bool:
     row.params = json.dumps(settings.as_json(), ensure_ascii=False)
     row.updated_by = getattr(request.identity, "id", None) if request is not None else None
     db.flush()
-    record(db, request, "registry_pool_settings", object_type=AUDIT_TYPE, object_id=f"{agency.id}:{pool.key}",
-           pool=pool.title, before=before.as_json(), after=settings.as_json())
+    _audit(db, request, agency, pool, before, settings)
     return True
 
 
@@ -77,9 +76,25 @@ def reset(db, request, agency, pool: Pool) -> bool:
     before = load(db, agency, pool)
     db.delete(row)
     db.flush()
-    record(db, request, "registry_pool_settings", object_type=AUDIT_TYPE, object_id=f"{agency.id}:{pool.key}",
-           pool=pool.title, before=before.as_json(), after=pool.defaults().as_json(), reset=True)
+    _audit(db, request, agency, pool, before, pool.defaults())
     return True
+
+
+def readable(pool: Pool, settings: Settings) -> dict[str, str]:
+    """The settings as a person reads them: 选用 of each condition, each parameter with its unit."""
+    out = {}
+    for n, c in enumerate(pool.choosable(), 1):
+        out[f"条件{n}是否选用"] = "是" if c.key in settings.ticked else "否"
+        for p in c.params():
+            out[p.label] = p.show(settings.values[p.name])
+    return out
+
+
+def _audit(db, request, agency, pool, before: Settings, after: Settings):
+    """One event per change: the pool and ``{what: [before, after]}`` of what changed."""
+    old, new = readable(pool, before), readable(pool, after)
+    record(db, request, "registry_pool_settings", object_type="agency", object_id=agency.id, title=pool.title,
+           changes={k: [old[k], new[k]] for k in new if old.get(k) != new[k]})
 
 
 # --- the pool as a list ----------------------------------------------------------------------

@@ -155,7 +155,7 @@ def detail(request, pool):
         raise HTTPNotFound()
     member, verdicts = found
     enterprise = db.get(Enterprise, key)
-    record(db, request, "registry_view", object_type="enterprise_registry.enterprise", object_id=key, pool=pool.key)
+    record(db, request, "registry_view", object_type="enterprise_registry.enterprise", object_id=key, title=pool.title)
     query = _query(filters)
     back = request.route_url(pool.route) + query
     previous, following = queries.neighbours(db, ld, agency, filters, key)

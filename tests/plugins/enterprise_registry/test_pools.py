@@ -218,11 +218,14 @@ def test_pages_settings_remembered_per_agency_audited_and_reset(make_app, dbsess
     events = list(dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "registry_pool_settings")))
     assert len(events) == 1
     detail = json.loads(events[0].detail)
-    assert detail["before"]["values"]["rd_staff_share"] == "10" and detail["after"]["values"]["rd_staff_share"] == "9"
+    assert detail == {"title": "高企后备库", "changes": {"研发人员占比": ["10%", "9%"]}}
+    assert events[0].object_id == str(who.agency.id)
     app.post(base + "reset", {"csrf_token": csrf(app)}, status=303)
     assert _names(app.get(base)) == EXPECTED["hitech_reserve"]
     assert dbsession.scalar(select(PoolSetting)) is None
-    assert len(list(dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "registry_pool_settings")))) == 2
+    events = list(dbsession.scalars(select(AuditEvent).where(AuditEvent.event == "registry_pool_settings")
+                                    .order_by(AuditEvent.id)))
+    assert len(events) == 2 and json.loads(events[1].detail)["changes"] == {"研发人员占比": ["9%", "10%"]}
 
 
 def _names(page) -> set[str]:
