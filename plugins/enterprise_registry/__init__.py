@@ -9,10 +9,12 @@ def includeme(config):
     from kjgl.core.filings import tab_views
     from kjgl.core.security import kind_is
 
-    from . import views
+    from . import pool_views, views
+    from .pool_settings import AUDIT_EVENT
     from .schemas import REPORT
 
     config.add_permission_rule("enterprise_registry:review:decide", kind_is("agency"))
+    config.add_audit_event(*AUDIT_EVENT)
     config.add_route("enterprise_registry.home", f"{PREFIX}/")
     config.add_route("enterprise_registry.basic.start", f"{PREFIX}/basic/start")
     config.add_route("enterprise_registry.basic.edit", f"{PREFIX}/basic/{{id:\\d{{1,9}}}}/edit")
@@ -25,4 +27,5 @@ def includeme(config):
     from . import stats_views
 
     stats_views.register(config)  # 科企信息统计表 (issue 12)
+    pool_views.register(config)
     config.scan(".views")

@@ -48,6 +48,7 @@ def kjgl_menu_items():
         MenuItem("企业信息 › 企业信息查询列表", r + "enterprises", DECIDE, 66),
         MenuItem("科技信息年报 › 年报数据审核", r + "report_review", DECIDE, 67),
         MenuItem("科技信息年报 › 年报数据查询", r + "reports", DECIDE, 68),
+        *pool_menu(),
         MenuItem("科企认定库 › 科技型企业认定库", r + "pool_tech", DECIDE, 69),
         MenuItem("科企认定库 › 高新技术企业认定库", r + "pool_hitech", DECIDE, 69),
         MenuItem("科企信息统计表 › 培育进度统计表", r + "stats_progress", DECIDE, 70),
@@ -55,6 +56,12 @@ def kjgl_menu_items():
         MenuItem("科企信息统计表 › 区县科技型企业年报统计表", r + "stats_annual", DECIDE, 70),
         MenuItem("科企信息统计表 › 全市概况图", r + "stats_overview", DECIDE, 70),
     ]
+
+
+def pool_menu():
+    from .pools import POOLS
+
+    return [MenuItem(f"{p.group} › {p.title}", p.route, DECIDE, 69) for p in POOLS.values()]
 
 
 @hookimpl

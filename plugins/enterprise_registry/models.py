@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, Numeric, String,
+from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -124,6 +124,8 @@ class Report(Base):
     __table_args__ = (
         UniqueConstraint("enterprise_id", "year", name="uq_er_report_enterprise_year"),
         Index("ix_er_report_agency_id_year", "agency_id", "year"),
+        # the screened pools walk a year's reports in enterprise order (keyset pages)
+        Index("ix_er_report_year_enterprise_id", "year", "enterprise_id"),
         _in("scale", SCALES), _in("industry", INDUSTRIES), _in("tech_field", TECH_FIELDS),
         _in("above_scale", YES_NO),
     )
@@ -193,7 +195,7 @@ class ReportMarket(Base):
 
     __tablename__ = "er_report_market"
     __table_args__ = (_in("listing_status", LISTING_STATUSES), _in("listing_board", BOARDS),
-                      _in("hitech_certified", YES_NO))
+                      _in("hitech_certified", YES_NO), _in("serious_incident", YES_NO))
 
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True)
     listing_status: Mapped[str | None] = mapped_column(String(8))
@@ -202,8 +204,26 @@ class ReportMarket(Base):
     hitech_cert_no: Mapped[str | None] = mapped_column(String(32))
     hitech_cert_on: Mapped[dt.date | None] = mapped_column(Date)
     hitech_valid_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    # 是否发生重大安全、质量事故或严重环境违法行为 (高企后备库's seventh condition); the server
+    # default keeps bulk loaders that do not know the column working
+    serious_incident: Mapped[str] = mapped_column(String(2), nullable=False, default="否", server_default="否")
+
+
+class PoolSetting(Base):
+    """The parameters an agency set for a screened pool (see :mod:`.pools`):
+    which conditions are ticked and their values; absent = the defaults."""
+
+    __tablename__ = "er_pool_setting"
+    __table_args__ = (UniqueConstraint("agency_id", "pool_key", name="uq_er_pool_setting_agency_pool"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"))
+    pool_key: Mapped[str] = mapped_column(String(32))
+    params: Mapped[str] = mapped_column(Text)  # JSON: {"ticked": [...], "values": {...}}
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 from .targets import Target  # noqa: E402  (培育进度 targets, issue 12)
 
-TABLES = (Enterprise, BasicVersion, Report, ReportInnovation, ReportPeople, ReportMarket, Target)
+TABLES = (Enterprise, BasicVersion, Report, ReportInnovation, ReportPeople, ReportMarket, PoolSetting, Target)

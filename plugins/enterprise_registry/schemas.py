@@ -123,7 +123,9 @@ REPORT_TABS = (
         text("hitech_cert_no", "证书编号", 32, show_when="hitech_certified=是"),
         Field("hitech_cert_on", "发证日期", "date", show_when="hitech_certified=是"),
         Field("hitech_valid_until", "有效期至", "date", show_when="hitech_certified=是"),
-    )),)),
+    )), Section("incident", "安全、质量和环境", (
+        Field("serious_incident", "本年度是否发生重大安全、质量事故或严重环境违法行为", "radio", choices=models.YES_NO),
+    )))),
     Tab("products", "高新技术产品数", model=models.ReportInnovation, sections=(Section("products", "高新技术产品", (
         count("hitech_products", "高新技术产品数", "个"), money("hitech_income", "高新技术产品收入"),
     )),)),

@@ -359,7 +359,8 @@ def enterprise_detail(request, ld_key="enterprises"):
                                  ("入库状态", "已入库" if enterprise.listed else "未入库"),
                                  ("入库时间", enterprise.listed_on.isoformat() if enterprise.listed_on else "—")])],
             "history": [e for _, e in _history_of_enterprise(db, enterprise.organisation_id)],
-            "can_decide": False, "errors": {}, "values": {}, "message": ""}
+            "can_decide": False, "errors": {}, "values": {}, "message": "",
+            "pool_links": _pool_links(request, key)}
     page.update(_walk(request, ld, key))
     return page
 
@@ -374,6 +375,13 @@ def _report_marks(request, sub) -> dict:
             "marked": marks.posted(REPORT, request.POST, known)[0],
             "since_return": marks.changes_since_return(request.dbsession, REPORT, sub)
             if sub.state == "submitted" else None}
+
+
+def _pool_links(request, key):
+    """为何（不）在…？: each screened pool's explanation of this enterprise."""
+    from .pools import POOLS
+
+    return [(f"为何不在{p.title}？", request.route_url(p.route + ".detail", id=key)) for p in POOLS.values()]
 
 
 def report_detail(request, ld_key="reports", errors=None, values=None, message="", status=200):

@@ -101,7 +101,9 @@ def _registry_routes():
     table.update({r + s: {IND_G: reports} for s in ("edit", "tab", "submit", "view")})
     table.update({r + s: {AG_RIGHT: other_versions} for s in ("basic_review.detail", "basic_review.decide")})
     table.update({r + s: {AG_RIGHT: other_enterprises}
-                  for s in ("enterprises.detail", "pool_tech.detail", "pool_hitech.detail")})
+                  for s in ("enterprises.detail", "pool_tech.detail", "pool_hitech.detail")
+                  + tuple(f"pool.{key}.detail" for key in ("incubation", "hitech_reserve", "star_reserve", "leading",
+                                                            "high_growth", "sme_reserve"))})
     table.update({r + s: {AG_RIGHT: other_reports}
                   for s in ("report_review.detail", "report_review.decide", "reports.detail")})
     return table

@@ -181,6 +181,13 @@ EXPECTED = {
     "enterprise_registry.enterprises.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_ENTERPRISE),
     "enterprise_registry.pool_tech.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_ENTERPRISE),
     "enterprise_registry.pool_hitech.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_ENTERPRISE),
+    # the screened pools (pools.POOLS): list, export and the 条件说明's 查询 / 重置 for every agency (scoped
+    # in the query, parameters remembered per agency); the detail explains any enterprise of the jurisdiction
+    **{f"enterprise_registry.pool.{key}{suffix}": rule(AGENCIES)
+       for key in ("incubation", "hitech_reserve", "star_reserve", "leading", "high_growth", "sme_reserve")
+       for suffix in ("", ".export", ".params", ".reset")},
+    **{f"enterprise_registry.pool.{key}.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_ENTERPRISE)
+       for key in ("incubation", "hitech_reserve", "star_reserve", "leading", "high_growth", "sme_reserve")},
     "enterprise_registry.report_review.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
     "enterprise_registry.report_review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
     "enterprise_registry.reports.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
