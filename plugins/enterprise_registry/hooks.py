@@ -27,9 +27,10 @@ def kjgl_migrations():
 
 @hookimpl
 def kjgl_metadata():
+    from .declaration_models import TABLES as DECLARATION_TABLES
     from .models import TABLES
 
-    return [m.__table__ for m in TABLES]
+    return [m.__table__ for m in TABLES + DECLARATION_TABLES]
 
 
 @hookimpl
