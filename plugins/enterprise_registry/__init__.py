@@ -9,7 +9,7 @@ def includeme(config):
     from kjgl.core.filings import tab_views
     from kjgl.core.security import kind_is
 
-    from . import views
+    from . import declaration_views, views
     from .schemas import REPORT
 
     config.add_permission_rule("enterprise_registry:review:decide", kind_is("agency"))
@@ -22,4 +22,5 @@ def includeme(config):
     # the annual report's tabs, 查看 and 提交: the core engine's pages
     tab_views.register(config, REPORT, f"{PREFIX}/reports")
     views.register(config)
+    declaration_views.register(config)
     config.scan(".views")

@@ -51,6 +51,11 @@ def kjgl_menu_items():
         MenuItem("科技信息年报 › 年报数据查询", r + "reports", DECIDE, 68),
         MenuItem("科企认定库 › 科技型企业认定库", r + "pool_tech", DECIDE, 69),
         MenuItem("科企认定库 › 高新技术企业认定库", r + "pool_hitech", DECIDE, 69),
+        MenuItem("申报事项", r + "declarations", "enterprise_registry:module:use", 66),
+        MenuItem("申报事项 › 知识价值信用评级列表", r + "ratings", DECIDE, 70),
+        MenuItem("申报事项 › 科技创新券申领统计表", r + "voucher_stats", DECIDE, 70),
+        MenuItem("申报事项 › 科技创新券情况统计表", r + "voucher_summary", DECIDE, 70),
+        MenuItem("申报事项 › 科技创新券列表", r + "vouchers", DECIDE, 70),
     ]
 
 
