@@ -9,7 +9,7 @@ def includeme(config):
     from kjgl.core.filings import tab_views
     from kjgl.core.security import kind_is
 
-    from . import declaration_views, views
+    from . import custom_query_views, declaration_views, views
     from .schemas import REPORT
 
     config.add_permission_rule("enterprise_registry:review:decide", kind_is("agency"))
@@ -23,4 +23,5 @@ def includeme(config):
     tab_views.register(config, REPORT, f"{PREFIX}/reports")
     views.register(config)
     declaration_views.register(config)
+    custom_query_views.register(config)
     config.scan(".views")

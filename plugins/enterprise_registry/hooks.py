@@ -56,6 +56,7 @@ def kjgl_menu_items():
         MenuItem("申报事项 › 科技创新券申领统计表", r + "voucher_stats", DECIDE, 70),
         MenuItem("申报事项 › 科技创新券情况统计表", r + "voucher_summary", DECIDE, 70),
         MenuItem("申报事项 › 科技创新券列表", r + "vouchers", DECIDE, 70),
+        MenuItem("科企信息统计表 › 自定义查询", r + "custom_query", DECIDE, 71),
     ]
 
 
