@@ -317,3 +317,17 @@ def test_voucher_summary_per_enterprise(make_app, dbsession):
                     "重庆统计乙科技有限公司": (2, 34.25, 1, 4.25, 1, 4.25)}
     page = app.get(f"{AG}/voucher-summary/", {"q": "统计乙"})
     assert "重庆统计乙科技有限公司" in page.text and "重庆统计甲科技有限公司" not in page.text
+
+
+def test_demo_declarations_are_made_once_in_mixed_states(dbsession):
+    from kjgl.plugins.enterprise_registry import declaration_demo
+
+    for n in range(6):
+        listed_enterprise(dbsession, name=f"重庆演示{n}科技有限公司")
+    declaration_demo.load(dbsession)
+    ratings, vouchers = dbsession.query(Rating).count(), dbsession.query(Voucher).count()
+    declaration_demo.load(dbsession)
+    assert (dbsession.query(Rating).count(), dbsession.query(Voucher).count()) == (ratings, vouchers)
+    assert {r.state for r in dbsession.query(Rating)} == {"applied", "rated"}
+    for r in dbsession.query(Rating).filter_by(state="rated"):
+        assert r.level == ("AAA", "AA", "A", "B", "C")[min(4, max(0, 9 - int(r.score) // 10))]
