@@ -61,7 +61,7 @@ def custom_query(request, errors=None, values=None, message="", status=200, open
     else:
         ticked = [k for k, _ in cq.LIST_COLUMNS]
     request.response.status = status
-    years = sorted(set(_report_years(request)), reverse=True)
+    years = cq.report_years(db)
     return {"page_title": "自定义查询", "page": page, "filters": filters, "query": _query(filters),
             "cols": cq.LIST_COLUMNS, "cell": cq.cell, "groups": cq.GROUPS, "ticked": set(ticked),
             "serial": cq.serial_start(db, agency, filters, page.rows[0]["id"] if page.rows else None),
@@ -71,14 +71,6 @@ def custom_query(request, errors=None, values=None, message="", status=200, open
             "message": message, "open_dialog": open_dialog or current is not None or bool(errors),
             "link": lambda **kw: request.route_url(P + "custom_query") + _query({**filters, **kw}),
             "detail": lambda key: request.route_url(P + "enterprises.detail", id=key)}
-
-
-def _report_years(request):
-    from sqlalchemy import select
-
-    from .models import Report
-
-    return [y for y in request.dbsession.scalars(select(Report.year).distinct()) if y]
 
 
 def custom_export(request):
