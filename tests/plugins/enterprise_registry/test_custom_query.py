@@ -140,6 +140,10 @@ def test_save_a_choice_and_reuse_it(make_app, dbsession):
     ticked = re.findall(r'name="cols" value="(\w+)"\s+checked', page.text)
     assert ticked == ["e_name", "e_credit_code", "r_rd_expense"]
     assert '<div id="export-dialog" class="dialog wide">' in page.text  # opened, with the choice ticked
+    # the dialog's link to the saved choice keeps the list's filters
+    links = re.findall(r'<a href="([^"]+)"\s+class="choice', app.get(CQ, {"q": "甲", "year": "2022"}).text)
+    assert len(links) == 1 and "q=%E7%94%B2" in links[0] and "year=2022" in links[0] and \
+        f"&amp;choice={choice.id}" in links[0]
     rows = _book(app.get(CQ + "export.xlsx", {"choice": choice.id, "year": "2023"}))
     assert rows[0] == ("统一社会信用代码", "研发费用（千元）", "企业名称")
     # saving under the same name replaces the columns
