@@ -176,3 +176,14 @@ def test_choice_errors_show_in_the_open_dialog(make_app, dbsession):
     res = app.post(CQ + "choices", {"csrf_token": csrf(app), "choice_name": "", "cols": ["e_name"]}, status=400)
     assert "方案名称不能为空" in res.text and '<div id="export-dialog" class="dialog wide">' in res.text
     assert re.findall(r'name="cols" value="(\w+)"\s+checked', res.text) == ["e_name"]
+
+
+def test_every_column_at_once_reads_each_report_table(make_app, dbsession):
+    _world(dbsession)
+    app = client(make_app, reviewer(dbsession, "cq-d01"))
+    rows = _book(app.get(CQ + "export.xlsx", {"cols": list(cq.CHOICES), "year": "2022"}))
+    assert rows[0] == tuple(c.column.header for c in cq.CHOICES.values())
+    row = dict(zip(cq.CHOICES, rows[1]))
+    assert (row["e_name"], row["r_year"], row["r_main_revenue"], row["r_invention_granted"], row["r_doctors"],
+            row["r_hitech_cert_no"], row["e_contact_mobile"]) == (
+        "重庆自定义甲科技有限公司", 2022, 3022.5, 1, 1, "GR202250000123", "138****5678")
