@@ -156,7 +156,7 @@ def apply_voucher(ctx, organisation, raw, today=None) -> Voucher:
     ctx.db.add(voucher)
     ctx.db.flush()
     ctx.audit("declaration_apply", object_type="enterprise_registry.voucher", object_id=voucher.id,
-              year=voucher.year, kind=voucher.kind, amount=str(voucher.amount))
+              year=voucher.year, title=f"{voucher.kind}券 {voucher.amount}千元")
     return voucher
 
 
@@ -186,7 +186,9 @@ def redeem_voucher(ctx, voucher: Voucher, raw, today=None) -> Voucher:
     voucher.redeemed_by_id = ctx.actor.id
     ctx.db.flush()
     ctx.audit("voucher_redeem", object_type="enterprise_registry.voucher", object_id=voucher.id,
-              amount=str(voucher.redeemed_amount), on=voucher.redeemed_on.isoformat())
+              changes=changes({"state": "approved", "redeemed_amount": None, "redeemed_on": None},
+                              {"state": voucher.state, "redeemed_amount": voucher.redeemed_amount,
+                               "redeemed_on": voucher.redeemed_on}))
     return voucher
 
 
@@ -198,6 +200,11 @@ def declarations_of(db, enterprise_id: int) -> tuple[list[Rating], list[Voucher]
     return ratings, vouchers
 
 
+# what the audit log calls the fields its ``changes`` name
+FIELD_TITLES = {
+    "enterprise_registry.rating": {"state": "状态", "level": "信用等级", "score": "评分"},
+    "enterprise_registry.voucher": {"state": "状态", "redeemed_amount": "兑付金额（千元）", "redeemed_on": "兑付日期"},
+}
 AUDIT_EVENTS = {
     "declaration_apply": "申报事项申请（信用评价、创新券）",
     "rating_result": "录入知识价值信用评价结果",

@@ -348,8 +348,12 @@ def _bind(fn, *args):
 def register(config):
     config.add_permission_rule(RATE, _agency_level("city"))
     config.add_permission_rule(VOUCHER_DECIDE, _agency_level("district"))
+    from kjgl.core.audit.services import add_field_titles
+
     for name, title in ds.AUDIT_EVENTS.items():
         config.add_audit_event(name, title)
+    for object_type, titles in ds.FIELD_TITLES.items():
+        add_field_titles(object_type, titles)
     add = config.add_route
     add(P + "declarations", f"{PREFIX}/declarations/")
     config.add_view(declarations, route_name=P + "declarations", permission=USE, renderer=T + "declarations.pt",
