@@ -295,6 +295,10 @@ def test_every_cell_drills_through_to_a_list_of_exactly_what_it_counts(make_app,
         else:
             assert int(shown) == count, (measure, href)
             assert int(re.search(r'id="count">(\d+)<', listing.text).group(1)) == count
+    # the list of the last cell (合计's 兑付金额) exports exactly what it lists
+    export = html.unescape(re.search(r'id="export-excel" href="([^"]+)"', listing.text).group(1))
+    book = openpyxl.load_workbook(io.BytesIO(app.get(export.replace("http://localhost", "")).body))
+    assert book.active.max_row - 1 == count
 
 
 def test_statistics_export_is_the_current_tab_with_its_total(make_app, dbsession):
