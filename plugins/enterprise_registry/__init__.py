@@ -9,7 +9,7 @@ def includeme(config):
     from kjgl.core.filings import tab_views
     from kjgl.core.security import kind_is
 
-    from . import pool_views, views
+    from . import custom_query_views, declaration_views, pool_views, stats_views, views
     from .pool_settings import AUDIT_EVENT
     from .schemas import REPORT
 
@@ -24,8 +24,8 @@ def includeme(config):
     # the annual report's tabs, 查看 and 提交: the core engine's pages
     tab_views.register(config, REPORT, f"{PREFIX}/reports")
     views.register(config)
-    from . import stats_views
-
-    stats_views.register(config)  # 科企信息统计表 (issue 12)
+    stats_views.register(config)
     pool_views.register(config)
+    declaration_views.register(config)
+    custom_query_views.register(config)
     config.scan(".views")

@@ -71,3 +71,6 @@ def load(db, context: dict) -> None:
                                               ModuleGrant.module_key == "enterprise_registry")) is None:
         db.add(ModuleGrant(user_id=filer.id, module_key="enterprise_registry", granted_by_id=admin.id))
     db.flush()
+    from . import declaration_demo
+
+    declaration_demo.load(db)

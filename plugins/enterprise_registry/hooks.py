@@ -27,9 +27,10 @@ def kjgl_migrations():
 
 @hookimpl
 def kjgl_metadata():
+    from .declaration_models import TABLES as DECLARATION_TABLES
     from .models import TABLES
 
-    return [m.__table__ for m in TABLES]
+    return [m.__table__ for m in TABLES + DECLARATION_TABLES]
 
 
 @hookimpl
@@ -48,13 +49,20 @@ def kjgl_menu_items():
         MenuItem("企业信息 › 企业信息查询列表", r + "enterprises", DECIDE, 66),
         MenuItem("科技信息年报 › 年报数据审核", r + "report_review", DECIDE, 67),
         MenuItem("科技信息年报 › 年报数据查询", r + "reports", DECIDE, 68),
+        # the seed's menu order: 申报事项, 科企信息统计表, 科企梯次培育库, 科企后备库, 科企认定库
+        MenuItem("申报事项", r + "declarations", "enterprise_registry:module:use", 66),
+        MenuItem("申报事项 › 知识价值信用评级列表", r + "ratings", DECIDE, 69),
+        MenuItem("申报事项 › 科技创新券申领统计表", r + "voucher_stats", DECIDE, 69),
+        MenuItem("申报事项 › 科技创新券情况统计表", r + "voucher_summary", DECIDE, 69),
+        MenuItem("申报事项 › 科技创新券列表", r + "vouchers", DECIDE, 69),
+        MenuItem("科企信息统计表 › 培育进度统计表", r + "stats_progress", DECIDE, 69),
+        MenuItem("科企信息统计表 › 区县入库企业情况统计表", r + "stats_listing", DECIDE, 69),
+        MenuItem("科企信息统计表 › 区县科技型企业年报统计表", r + "stats_annual", DECIDE, 69),
+        MenuItem("科企信息统计表 › 全市概况图", r + "stats_overview", DECIDE, 69),
+        MenuItem("科企信息统计表 › 自定义查询", r + "custom_query", DECIDE, 69),
         *pool_menu(),
         MenuItem("科企认定库 › 科技型企业认定库", r + "pool_tech", DECIDE, 69),
         MenuItem("科企认定库 › 高新技术企业认定库", r + "pool_hitech", DECIDE, 69),
-        MenuItem("科企信息统计表 › 培育进度统计表", r + "stats_progress", DECIDE, 70),
-        MenuItem("科企信息统计表 › 区县入库企业情况统计表", r + "stats_listing", DECIDE, 70),
-        MenuItem("科企信息统计表 › 区县科技型企业年报统计表", r + "stats_annual", DECIDE, 70),
-        MenuItem("科企信息统计表 › 全市概况图", r + "stats_overview", DECIDE, 70),
     ]
 
 

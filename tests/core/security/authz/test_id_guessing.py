@@ -13,6 +13,7 @@ from kjgl.core.accounts.models import User
 from kjgl.core.attachments.models import Attachment
 from kjgl.core.grants.models import ModuleGrant
 from kjgl.core.review.models import Submission
+from kjgl.plugins.enterprise_registry.declaration_models import ColumnChoice, Rating, Voucher
 
 from .world import (ADMIN, AG_RIGHT, CITY, IND_G, MODULES, ORG, SEC_ADMIN, build, client, csrf_token, path, routes,
                     takes_id)
@@ -106,6 +107,13 @@ def _registry_routes():
                                                             "high_growth", "sme_reserve"))})
     table.update({r + s: {AG_RIGHT: other_reports}
                   for s in ("report_review.detail", "report_review.decide", "reports.detail")})
+    # 申报事项: another district's rating or voucher, or the other kind's id
+    table[r + "ratings.detail"] = {AG_RIGHT: lambda w: [("a rating of the other district", w.b.er_rating.id)]}
+    table[r + "ratings.rate"] = {CITY: lambda w: []}  # the city rates every district's: ids that don't exist
+    other_vouchers = lambda w: [("a voucher of the other district", w.b.er_voucher.id)]  # noqa: E731
+    table.update({r + s: {AG_RIGHT: other_vouchers} for s in ("vouchers.detail", "vouchers.decide", "vouchers.redeem")})
+    # a saved column choice of another user
+    table[r + "custom_query.delete"] = {CITY: lambda w: [("the tj-d01 reviewer's choice", w.er_choice.id)]}
     return table
 
 
@@ -169,6 +177,9 @@ def _snapshot(db):
                                                 Submission.version, Submission.title)).all()),
         "files": sorted(db.scalars(select(Attachment.id))),
         "grants": sorted(db.execute(select(ModuleGrant.user_id, ModuleGrant.module_key)).all()),
+        "declarations": sorted(db.execute(select(Voucher.id, Voucher.state, Voucher.redeemed_amount)).all())
+        + sorted(db.execute(select(Rating.id, Rating.state, Rating.level)).all()),
+        "column_choices": sorted(db.scalars(select(ColumnChoice.id))),
     }
 
 

@@ -46,6 +46,7 @@ DRAFT, SUBMITTED, FILE, PENDING_ORG, MEMBER, STAFF, LOCKED, DOCUMENT, SESSION, B
     "draft", "submitted", "file", "pending_org", "member", "staff", "locked", "document", "session", "batch",
     "agency", "message", "notice")
 ER_VERSION, ER_ENTERPRISE = "er_version", "er_enterprise"
+ER_RATING, ER_VOUCHER, ER_CHOICE = "er_rating", "er_voucher", "er_choice"
 
 EXPECTED = {
     # public pages
@@ -191,6 +192,22 @@ EXPECTED = {
     "enterprise_registry.report_review.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
     "enterprise_registry.report_review.decide": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
     "enterprise_registry.reports.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=SUBMITTED),
+    # 申报事项: the granted individual applies; agencies list, count and export (scoped in the
+    # query); the city rates (a district's staff: 403), the district decides and records 兑付
+    # (the city: 403); {id} is A's rating / voucher (another district: 404)
+    "enterprise_registry.declarations": rule({IND_G}),
+    "enterprise_registry.rating.apply": rule({IND_G}),
+    "enterprise_registry.voucher.apply": rule({IND_G}),
+    **{f"enterprise_registry.{name}": rule(AGENCIES) for name in (
+        "ratings", "ratings.export", "vouchers", "vouchers.export", "voucher_summary", "voucher_summary.export",
+        "voucher_stats", "voucher_stats.export", "custom_query", "custom_query.export", "custom_query.save")},
+    "enterprise_registry.ratings.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_RATING),
+    "enterprise_registry.ratings.rate": rule({CITY}, obj=ER_RATING),
+    "enterprise_registry.vouchers.detail": rule({AG_RIGHT, CITY}, {AG_OTHER}, obj=ER_VOUCHER),
+    "enterprise_registry.vouchers.decide": rule({AG_RIGHT}, {AG_OTHER}, obj=ER_VOUCHER),
+    "enterprise_registry.vouchers.redeem": rule({AG_RIGHT}, {AG_OTHER}, obj=ER_VOUCHER),
+    # a saved column choice is its owner's alone (the tj-d01 reviewer's)
+    "enterprise_registry.custom_query.delete": rule({AG_RIGHT}, {AG_OTHER, CITY}, obj=ER_CHOICE),
     # national_record: the granted individual of A; {id} of a carrier is A's carrier
     "national_record.home": rule({IND_G}),
     "national_record.new": rule({IND_G}),
@@ -260,6 +277,9 @@ def object_id(world, route_name: str):
         AGENCY: lambda: world.agency_right.agency_id,
         ER_VERSION: lambda: world.a.er_version.id,
         ER_ENTERPRISE: lambda: world.a.er_enterprise.id,
+        ER_RATING: lambda: world.a.er_rating.id,
+        ER_VOUCHER: lambda: world.a.er_voucher.id,
+        ER_CHOICE: lambda: world.er_choice.id,
     }[obj]()
 
 

@@ -56,6 +56,8 @@ class Side:
     message: object = None  # a 站内消息 to ``granted``
     er_version: object = None  # enterprise_registry: a change of the basic information under review
     er_enterprise: object = None  # the enterprise (listed, with a city-approved report holding a 高企 certificate)
+    er_rating: object = None  # its 知识价值信用评价 application (not yet rated)
+    er_voucher: object = None  # its 科技创新券 application (not yet decided)
 
 
 @dataclass
@@ -72,6 +74,7 @@ class World:
     session: object = None  # a logged-in session (user_session row) of A's individual
     batches: dict = field(default_factory=dict)  # module -> the city's open batch
     notices: dict = field(default_factory=dict)  # "right" (tj-d01, published), "other" (tj-d02), "draft" (tj-d01)
+    er_choice: object = None  # enterprise_registry: a saved custom-query column choice of the tj-d01 reviewer
 
     def user_for(self, role):
         return {
@@ -177,6 +180,11 @@ def _registry(db, side, district):
     through(done, REPORT_CHAIN, 2)
     side.submitted["enterprise_registry"] = through(er.start_report(ctx, side.org, year - 2), REPORT_CHAIN, 0)
     side.drafts["enterprise_registry"] = er.start_report(ctx, side.org, year - 1)
+    from kjgl.plugins.enterprise_registry import declaration_services as declarations
+    side.er_rating = declarations.apply_rating(ctx, side.org, {
+        "year": str(year - 1), "rd_expense": "100", "rd_staff": "3", "ip_count": "2", "revenue": "1000"})
+    side.er_voucher = declarations.apply_voucher(ctx, side.org, {
+        "year": str(year - 1), "kind": "检验检测", "amount": "10", "purpose": "产品检测"})
 
 
 def build(db, registry) -> World:
@@ -197,6 +205,9 @@ def build(db, registry) -> World:
         batches=batches,
     )
     world.session = factories.user_session(db, world.a.individual)
+    from kjgl.plugins.enterprise_registry.declaration_models import ColumnChoice
+    world.er_choice = ColumnChoice(user_id=world.agency_right.id, name="常用", columns=["e_name"])
+    db.add(world.er_choice)
     from kjgl.core.notices.models import Notice
     for key, staff, status in (("right", world.agency_right, "published"), ("other", world.agency_other, "published"),
                                ("draft", world.agency_right, "draft")):

@@ -33,6 +33,9 @@ FACTORIES = {
     "kjgl.core.filings.review_views.batch_schema": lambda f: f(_national_filing()),
     "kjgl.core.organisations.schemas.profile_schema": lambda f: f(
         "天津测试科技有限公司", ["和平区", "河东区"], "天津市", lambda code: code == "tj-d01"),
+    # 申报事项: the year choices (and 兑付日期's latest day) follow today
+    **{f"kjgl.plugins.enterprise_registry.declaration_services.{name}": lambda f: f()
+       for name in ("rating_form", "voucher_form", "redeem_form")},
 }
 
 
