@@ -88,12 +88,26 @@ def add_globals(event):
     event.setdefault("values", {})
     event["user"] = request.identity
     event["menu"] = menu_for(request)
-    event["flashes"] = request.session.pop_flash() if request.session else []
+    event["flashes"] = pop_flashes(request)
     event["csrf_token"] = request.session.get_csrf_token()
     event["local_time"] = localtime.show_minutes  # stored UTC → Beijing time for pages
     event["unread_messages"] = unread_messages(request)
     event["error_items"] = error_items
     event.setdefault("marks", {})  # a reviewer's field marks on a returned record (filings/marks.py)
+
+
+def pop_flashes(request, queue: str = "") -> list:
+    """The session's flash messages, removed from it. A page with none
+    leaves the session untouched: popping marks it changed, and a changed
+    session is encrypted and sent again as a cookie on every response."""
+    session = request.session
+    if not session or FLASH_PREFIX + queue not in session:
+        return []
+    return session.pop_flash(queue)
+
+
+# where Pyramid's cookie session keeps a flash queue
+FLASH_PREFIX = "_f_"
 
 
 def unread_messages(request) -> int:
