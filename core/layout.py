@@ -49,7 +49,13 @@ def menu_for(request) -> list[MenuItem]:
     request's identity and grant set, which are read once per request."""
     if request.identity is None:
         return []
-    return [item for item in request.registry["kjgl.menu"] if request.has_permission(item.permission)]
+    # what request.has_permission does per item, with the policy and the
+    # context looked up once for the whole menu
+    from pyramid.interfaces import ISecurityPolicy
+
+    policy = request.registry.queryUtility(ISecurityPolicy)
+    context = getattr(request, "context", None)
+    return [item for item in request.registry["kjgl.menu"] if policy.permits(request, context, item.permission)]
 
 
 # macro files come from the renderer cache, which start-up has compiled

@@ -94,7 +94,7 @@ class KjglSecurityPolicy:
         rule = request.registry["kjgl.permission_rules"].get(permission)
         if rule is None:
             return Denied(f"no rule for permission {permission!r}")
-        if rule(request, request.identity):
+        if rule(request, user):
             return Allowed(f"rule for {permission!r} holds")
         return Denied(f"rule for {permission!r} does not hold")
 
