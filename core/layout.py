@@ -83,8 +83,8 @@ def macro_templates(registry) -> dict:
 
 def add_globals(event):
     request = event.get("request")
-    if request is None:
-        return
+    if request is None or not str(event.get("renderer_name", "")).endswith(".pt"):
+        return  # a JSON answer (session ping, form checks) shows no menu, user bar or bell
     event.update(macro_templates(request.registry))
     event["json_dumps"] = _json_dumps
     event["has_route"] = lambda name: request.registry.getUtility(IRoutesMapper).get_route(name) is not None
