@@ -122,7 +122,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wait_for(url: str, proc: subprocess.Popen, timeout: float = 120) -> tuple[float, float]:
+def wait_for(url: str, proc: subprocess.Popen, timeout: float = 300) -> tuple[float, float]:
     """Wall seconds until ``url`` answers 200, and the server's CPU seconds by then."""
     t0 = time.perf_counter()
     while True:
