@@ -122,7 +122,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wait_for(url: str, proc: subprocess.Popen, timeout: float = 120) -> tuple[float, float]:
+def wait_for(url: str, proc: subprocess.Popen, timeout: float = 300) -> tuple[float, float]:
     """Wall seconds until ``url`` answers 200, and the server's CPU seconds by then."""
     t0 = time.perf_counter()
     while True:
@@ -188,7 +188,7 @@ def run_wrk(url: str, cookie: str, seconds: float, connections: int, threads: in
     n, duration_us, p50, p95, bad_status, socket_errors = (int(x) for x in line.split()[1:])
     if bad_status or socket_errors:
         raise SystemExit(f"{url}: {bad_status} non-2xx/3xx answers, {socket_errors} socket errors")
-    return {"rps": n / (duration_us / 1e6), "p50": p50 / 1000, "p95": p95 / 1000}
+    return {"rps": n / (duration_us / 1e6), "p50": p50 / 1000, "p95": p95 / 1000, "n": n}
 
 
 def run_python(url: str, cookie: str, seconds: float, connections: int, threads: int, script=None) -> dict:
@@ -223,7 +223,8 @@ def run_python(url: str, cookie: str, seconds: float, connections: int, threads:
     elapsed = time.perf_counter() - t0
     if errors:
         raise SystemExit(f"{url}: answers {sorted(set(errors))}")
-    return {"rps": len(latencies) / elapsed, "p50": pct(latencies, 0.5) * 1000, "p95": pct(latencies, 0.95) * 1000}
+    return {"rps": len(latencies) / elapsed, "p50": pct(latencies, 0.5) * 1000, "p95": pct(latencies, 0.95) * 1000,
+            "n": len(latencies)}
 
 
 def main(argv=None) -> int:
@@ -269,12 +270,15 @@ def main(argv=None) -> int:
         for r in range(args.rounds):
             for name in ("floor", *PAGES):
                 if name == "floor":
-                    target, cookie = floor_url, ""
+                    target, cookie, server = floor_url, "", floor
                 else:
                     account, path, marker = PAGES[name]
-                    target, cookie = app_base + path, login_cookie(app_base, account, path, marker)
-                results[name].append(measure(target, cookie, args.seconds, args.connections,
-                                             args.wrk_threads, script))
+                    target, cookie, server = app_base + path, login_cookie(app_base, account, path, marker), app
+                cpu_before = cpu_seconds(server.pid)
+                result = measure(target, cookie, args.seconds, args.connections, args.wrk_threads, script)
+                # the server's own CPU per request: unlike req/s, it does not move with the neighbours' load
+                result["cpu_ms"] = (cpu_seconds(server.pid) - cpu_before) * 1000 / max(1, result["n"])
+                results[name].append(result)
             print(f"round {r + 1}/{args.rounds}: " + ", ".join(
                 f"{n} {v[-1]['rps']:.0f}/s" for n, v in results.items()), flush=True)
     finally:
@@ -294,12 +298,17 @@ def report(args, results: dict[str, list[dict]]) -> None:
     print(f"\n{args.driver}, {args.wrk_threads} threads, {args.connections} connections, {args.rounds} rounds of "
           f"{args.seconds:g} s, waitress {args.threads} threads, {'PostgreSQL' if args.db_url else 'SQLite'}; "
           "medians over the rounds")
-    print(f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'ratio':>8}")
+    print(f"{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'ratio':>8}{'CPU ms/req':>12}{'CPU ratio':>11}")
     floor_rps = statistics.median(x["rps"] for x in results["floor"])
+    floor_cpu = statistics.median(x["cpu_ms"] for x in results["floor"])
     for name, runs in results.items():
         rps = statistics.median(x["rps"] for x in runs)
+        cpu = statistics.median(x["cpu_ms"] for x in runs)
         print(f"{name:<18}{rps:>9.0f}{statistics.median(x['p50'] for x in runs):>9.1f}"
-              f"{statistics.median(x['p95'] for x in runs):>9.1f}{rps / floor_rps:>7.2f}×")
+              f"{statistics.median(x['p95'] for x in runs):>9.1f}{rps / floor_rps:>7.2f}×{cpu:>12.2f}"
+              f"{floor_cpu / cpu:>10.2f}×")
+    print("CPU ratio: the floor's server CPU per request over the page's (what the req/s ratio would be "
+          "if each server had the CPUs alone)")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json
@@ -177,10 +178,11 @@ class EncryptedString(TypeDecorator):
 INDEXED: list[tuple] = []
 
 
+@functools.cache
 def defer_sealed(model) -> tuple:
     """Loader options leaving the model's sealed columns unread until used:
     a page that does not show them does not pay for opening them (each is
-    an AES-GCM decryption per row)."""
+    an AES-GCM decryption per row). Made once per model and process."""
     from sqlalchemy.orm import defer
 
     return tuple(defer(getattr(model, prop.key)) for prop in model.__mapper__.column_attrs

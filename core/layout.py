@@ -49,7 +49,13 @@ def menu_for(request) -> list[MenuItem]:
     request's identity and grant set, which are read once per request."""
     if request.identity is None:
         return []
-    return [item for item in request.registry["kjgl.menu"] if request.has_permission(item.permission)]
+    # what request.has_permission does per item, with the policy and the
+    # context looked up once for the whole menu
+    from pyramid.interfaces import ISecurityPolicy
+
+    policy = request.registry.queryUtility(ISecurityPolicy)
+    context = getattr(request, "context", None)
+    return [item for item in request.registry["kjgl.menu"] if policy.permits(request, context, item.permission)]
 
 
 # macro files come from the renderer cache, which start-up has compiled
@@ -77,8 +83,8 @@ def macro_templates(registry) -> dict:
 
 def add_globals(event):
     request = event.get("request")
-    if request is None:
-        return
+    if request is None or not str(event.get("renderer_name", "")).endswith(".pt"):
+        return  # a JSON answer (session ping, form checks) shows no menu, user bar or bell
     event.update(macro_templates(request.registry))
     event["json_dumps"] = _json_dumps
     event["has_route"] = lambda name: request.registry.getUtility(IRoutesMapper).get_route(name) is not None
@@ -88,7 +94,7 @@ def add_globals(event):
     event.setdefault("values", {})
     event["user"] = request.identity
     event["menu"] = menu_for(request)
-    event["flashes"] = request.session.pop_flash() if request.session else []
+    event["flashes"] = pop_flashes(request)
     event["csrf_token"] = request.session.get_csrf_token()
     event["local_time"] = localtime.show_minutes  # stored UTC → Beijing time for pages
     event["unread_messages"] = unread_messages(request)
@@ -96,6 +102,20 @@ def add_globals(event):
     event.setdefault("marks", {})  # a reviewer's field marks on a returned record (filings/marks.py)
     event.setdefault("mark_list", [])  # … of a tabbed document: [(target, comment)] listed at the top
     event.setdefault("mark_counts", {})  # … and how many on each tab (the tab bar)
+
+
+def pop_flashes(request, queue: str = "") -> list:
+    """The session's flash messages, removed from it. A page with none
+    leaves the session untouched: popping marks it changed, and a changed
+    session is encrypted and sent again as a cookie on every response."""
+    session = request.session
+    if not session or FLASH_PREFIX + queue not in session:
+        return []
+    return session.pop_flash(queue)
+
+
+# where Pyramid's cookie session keeps a flash queue
+FLASH_PREFIX = "_f_"
 
 
 def unread_messages(request) -> int:

@@ -57,17 +57,25 @@ class KjglSecurityPolicy:
         uid = request.session.get(SESSION_USER_KEY)
         if uid is None:
             return None
-        from .accounts.models import User
+        from .accounts import sessions
 
-        user = request.dbsession.get(User, uid, options=identity_loads())
-        if user is None or user.status != "active":
+        token = request.session.get(sessions.TOKEN_KEY)
+        if not isinstance(token, str):
+            return None  # no server-side record: not a live session
+        # the user (with organisation and agency), this session's row and the
+        # grant set in one statement, built once per process
+        found = request.dbsession.execute(identity_statement(),
+                                          {"uid": uid, "token_hash": sessions.token_hash(token)}).first()
+        if found is None:
+            return None  # no such user, or the session's row is gone
+        user, row, grants = found
+        if user.status != "active":
             return None
         if request.session.get(SESSION_AUTH_KEY) != user.auth_version:
             return None  # password changed or account re-keyed since login
-        from .accounts import sessions
-
-        if not sessions.is_live(request, user):
+        if not sessions.is_live_row(row, user):
             return None  # logged out, ended by the user or the security admin
+        request.__dict__[GRANTS_LOADED_KEY] = (user, frozenset(grants.split(",")) if grants else frozenset())
         return user
 
     def authenticated_userid(self, request):
@@ -86,7 +94,7 @@ class KjglSecurityPolicy:
         rule = request.registry["kjgl.permission_rules"].get(permission)
         if rule is None:
             return Denied(f"no rule for permission {permission!r}")
-        if rule(request, request.identity):
+        if rule(request, user):
             return Allowed(f"rule for {permission!r} holds")
         return Denied(f"rule for {permission!r} does not hold")
 
@@ -122,15 +130,43 @@ def identity_loads() -> tuple:
     from .organisations.models import Organisation
 
     # what the rules and every page's layout read of the user, in the same
-    # SELECT; personal numbers only when a page shows them
-    return (*defer_sealed(User), joinedload(User.organisation).options(*defer_sealed(Organisation)),
+    # SELECT; personal numbers only when a page shows them. The
+    # organisation's agency places an individual's notices (portal, bell).
+    return (*defer_sealed(User),
+            joinedload(User.organisation).options(*defer_sealed(Organisation), joinedload(Organisation.agency)),
             joinedload(User.agency))
+
+
+# where load_identity leaves (user, granted module keys) for request.granted_modules
+GRANTS_LOADED_KEY = "kjgl.identity_grants"
+
+
+@functools.cache
+def identity_statement():
+    """One SELECT per request for the security policy: the user with what
+    every page reads of them, joined with the session's row (so an ended
+    session is seen at once) and with the user's module grants aggregated
+    into one column (so a revoked grant is too). Built once per process:
+    SQLAlchemy then skips building the statement and its cache key."""
+    from sqlalchemy import and_, bindparam, func, select
+
+    from .accounts.models import User, UserSession
+    from .grants.models import ModuleGrant
+
+    grants = (select(func.aggregate_strings(ModuleGrant.module_key, ","))
+              .where(ModuleGrant.user_id == User.id).scalar_subquery())
+    return (select(User, UserSession, grants)
+            .join(UserSession, and_(UserSession.user_id == User.id,
+                                    UserSession.token_hash == bindparam("token_hash")))
+            .where(User.id == bindparam("uid"))
+            .options(*identity_loads()))
 
 
 def forget_identity(request) -> None:
     """Let the next ``request.identity`` read the session again (after login
     or logout within the request)."""
     request.__dict__.pop("kjgl_identity", None)
+    request.__dict__.pop(GRANTS_LOADED_KEY, None)
 
 
 def local_path(target: str | None) -> str | None:

@@ -88,7 +88,11 @@ def current(request) -> UserSession | None:
 def is_live(request, user: User) -> bool:
     """The session's row exists, belongs to ``user`` and has not been ended.
     Notes the time it was last used (at most every :data:`TOUCH_EVERY` s)."""
-    row = current(request)
+    return is_live_row(current(request), user)
+
+
+def is_live_row(row: UserSession | None, user: User) -> bool:
+    """:func:`is_live` on the row the security policy read with the user."""
     if row is None or row.user_id != user.id or row.ended_at is not None:
         return False
     now = utcnow()

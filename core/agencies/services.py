@@ -1,8 +1,10 @@
 """The agency tree: seeding it and scoping queries to a subtree."""
 from __future__ import annotations
 
+import functools
+
 from pyramid.settings import aslist
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .models import Agency
 from .tree_data import tree_for
@@ -61,23 +63,35 @@ def province_bureau(dbsession, province: str | None) -> Agency | None:
     """The city-level bureau governing ``province`` (天津市 → 天津市科学技术局)."""
     if not province:
         return None
-    return dbsession.scalars(select(Agency).where(Agency.level == "city", Agency.region == province)
-                             .order_by(Agency.id)).first()
+    return dbsession.scalars(_province_bureau(), {"region": province}).first()
 
+
+@functools.cache
+def _province_bureau():
+    # asked on every page of agency staff (the filings' menu rules): built once per process
+    return select(Agency).where(Agency.level == "city", Agency.region == bindparam("region")).order_by(Agency.id)
 
 
 def districts(dbsession, within: Agency | None = None) -> list[Agency]:
     """District-level agencies (in ``within``'s subtree) in their official
     order: by their city's place in the tree, then their own. (Ordering by
     the path string put /1/10/ before /1/2/: 滨海新区 before 河东区.)"""
+    if within is None:
+        return list(dbsession.scalars(_districts(False)))
+    return list(dbsession.scalars(_districts(True), {"prefix": within.path}))
+
+
+@functools.cache
+def _districts(within: bool):
+    # the district filter of every reviewer's list: built once per process
     from sqlalchemy.orm import aliased, contains_eager
 
     city = aliased(Agency)
     stmt = (select(Agency).join(city, Agency.parent).options(contains_eager(Agency.parent, alias=city))
             .where(Agency.level == "district").order_by(city.sort, city.id, Agency.sort, Agency.id))
-    if within is not None:
-        stmt = stmt.where(Agency.path.startswith(within.path))
-    return list(dbsession.scalars(stmt))
+    if within:
+        stmt = stmt.where(Agency.path.startswith(bindparam("prefix")))
+    return stmt
 
 
 def by_code(dbsession, code: str) -> Agency | None:

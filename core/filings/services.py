@@ -7,9 +7,10 @@ turns them back into typed values for checks and exports (``typed``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from .. import masking
@@ -90,10 +91,16 @@ def chain_for(request, filing: FilingType):
 
 
 def records_of(db, filing: FilingType, organisation_id: int) -> list[Submission]:
-    return list(db.scalars(
-        select(Submission).join(Batch).options(contains_eager(Submission.batch))
-        .where(Submission.module_key == filing.module_key, Submission.organisation_id == organisation_id)
-        .order_by(Batch.year.desc(), Submission.id.desc())))
+    return list(db.scalars(_records_of(), {"module_key": filing.module_key, "organisation_id": organisation_id}))
+
+
+@functools.cache
+def _records_of():
+    # the applicant's list: built once per process (no construction, cached key)
+    return (select(Submission).join(Batch).options(contains_eager(Submission.batch))
+            .where(Submission.module_key == bindparam("module_key"),
+                   Submission.organisation_id == bindparam("organisation_id"))
+            .order_by(Batch.year.desc(), Submission.id.desc()))
 
 
 def _validate(request, filing: FilingType, raw, partial: bool, organisation):

@@ -8,12 +8,13 @@ a command and a test get the same rules and the same trail.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from pyramid.settings import aslist
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..agencies.models import Agency
 from ..attachments import services as attachments
@@ -295,11 +296,22 @@ def accepting_agencies(db, settings: Mapping[str, Any], module_key: str) -> list
     out: list[Agency] = []
     for token in aslist(settings.get(f"kjgl.accepting.{module_key}", "")):
         if token.startswith("level:"):
-            stmt = select(Agency).where(Agency.level == token[6:]).order_by(Agency.path)
+            found = db.scalars(_agencies_of_level(), {"level": token[6:]})
         else:
-            stmt = select(Agency).where(Agency.code == token)
-        out += [a for a in db.scalars(stmt) if a not in out]
+            found = db.scalars(_agency_of_code(), {"code": token})
+        out += [a for a in found if a not in out]
     return out
+
+
+# asked on every page of agency staff (the filings' menu rules): built once per process
+@functools.cache
+def _agencies_of_level():
+    return select(Agency).where(Agency.level == bindparam("level")).order_by(Agency.path)
+
+
+@functools.cache
+def _agency_of_code():
+    return select(Agency).where(Agency.code == bindparam("code"))
 
 
 def submit(ctx: Context, filing: FilingType, chain, sub: Submission, agency_id: Any = None

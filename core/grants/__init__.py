@@ -6,11 +6,15 @@ def granted_modules(request) -> frozenset[str]:
     """The module keys the logged-in individual holds, read once per request
     (``request.granted_modules``): the menu, the rules and the portal share it,
     and a grant revoked meanwhile is gone at the next request."""
+    from ..security import GRANTS_LOADED_KEY
     from .services import granted_keys
 
     user = request.identity
     if user is None or user.kind != "individual":
         return frozenset()
+    loaded = request.__dict__.get(GRANTS_LOADED_KEY)
+    if loaded is not None and loaded[0] is user:
+        return loaded[1]  # read with the identity, in the same statement
     return frozenset(granted_keys(request.dbsession, user.id))
 
 

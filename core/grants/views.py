@@ -10,7 +10,7 @@ from pyramid.view import view_config
 
 from .. import masking
 from ..audit.services import changes, record, snapshot
-from ..layout import flash
+from ..layout import flash, pop_flashes
 from ..pagination import paginate
 from . import org_users
 from .services import granted_keys, set_grants
@@ -54,7 +54,7 @@ def users(request):
         "page": page,
         "mask_mobile": masking.mobile,
         "back": request.query_string,
-        "errors_flashed": request.session.pop_flash(ERROR_QUEUE),
+        "errors_flashed": pop_flashes(request, ERROR_QUEUE),
     }
 
 

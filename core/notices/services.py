@@ -8,7 +8,9 @@ of one 法人类型.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, false, literal, or_, select
+import functools
+
+from sqlalchemy import String, and_, bindparam, exists, false, literal, or_, select
 
 from ..accounts.models import User
 from ..agencies.models import Agency
@@ -108,6 +110,45 @@ def visible(db, user):
             .outerjoin(read, read.c.notice_id == Notice.id).where(reaches(user))
             .order_by(read.c.read_at.is_not(None), Notice.published_at.desc(), Notice.id.desc()))
     return stmt
+
+
+def latest_visible(db, user, limit: int) -> list[Notice]:
+    """The first ``limit`` rows of :func:`visible` (the portal's notices),
+    from a statement built once per process and kind of audience: building
+    this one per request cost about ten times running it."""
+    if user.kind == "agency":
+        if user.agency is None:
+            return []
+        variant, params = "agency", {"path": user.agency.path}
+    else:
+        org = user.organisation
+        if org is None or org.agency is None:
+            return []
+        if org.legal_type is None:  # compares with IS NULL: the statement built for it
+            return list(db.scalars(visible(db, user).limit(limit)))
+        variant = "individual" if user.kind == "individual" else "organisation"
+        params = {"path": org.agency.path, "legal_type": org.legal_type}
+    return list(db.scalars(_latest_visible(variant, limit), {**params, "uid": user.id}))
+
+
+@functools.cache
+def _latest_visible(variant: str, limit: int):
+    """:func:`visible` and :func:`reaches` with bind parameters: ``uid``,
+    ``path`` (the user's agency or organisation's agency) and ``legal_type``."""
+    uid, path = bindparam("uid"), bindparam("path", type_=String())
+    if variant == "agency":
+        audience = and_(Notice.status == "published", Notice.target == "subtree", path.startswith(Agency.path))
+    else:
+        targets = [Notice.target == "subtree",
+                   and_(Notice.target == "org_type", Notice.target_value == bindparam("legal_type"))]
+        if variant == "individual":
+            targets.append(and_(Notice.target == "module", exists(select(ModuleGrant.id).where(
+                ModuleGrant.user_id == uid, ModuleGrant.module_key == Notice.target_value))))
+        audience = and_(Notice.status == "published", path.startswith(Agency.path), or_(*targets))
+    read = select(NoticeRead.notice_id, NoticeRead.read_at).where(NoticeRead.user_id == uid).subquery()
+    return (select(Notice, read.c.read_at).join(Agency, Agency.id == Notice.agency_id)
+            .outerjoin(read, read.c.notice_id == Notice.id).where(audience)
+            .order_by(read.c.read_at.is_not(None), Notice.published_at.desc(), Notice.id.desc()).limit(limit))
 
 
 def readable(db, user, notice_id: int) -> Notice | None:

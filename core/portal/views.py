@@ -25,7 +25,7 @@ def latest_notices(request, limit: int = 5):
     """The notices the user is in the audience of: unread first, newest first."""
     from ..notices import services as notices
 
-    found = list(request.dbsession.scalars(notices.visible(request.dbsession, request.identity).limit(limit)))
+    found = notices.latest_visible(request.dbsession, request.identity, limit)
     read = notices.read_ids(request.dbsession, request.identity, [n.id for n in found])
     return [(n, n.id in read) for n in found]
 

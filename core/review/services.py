@@ -10,9 +10,10 @@ second UPDATE matches no row and gets :class:`AlreadyDecided`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ..agencies.models import Agency
 from ..audit.services import changes, record, snapshot
@@ -148,11 +149,17 @@ def reopen_batch(db, batch: Batch, actor, deadline: dt.date, *, today: dt.date, 
 def open_batch_for(db, module_key: str, today: dt.date | None = None) -> Batch | None:
     """The batch accepting new records today, if any (the newest open one)."""
     today = today or dt.date.today()
-    for batch in db.scalars(select(Batch).where(Batch.module_key == module_key, Batch.status == "open")
-                            .order_by(Batch.year.desc())):
+    for batch in db.scalars(_open_batches(), {"module_key": module_key}):
         if batch.is_open(today):
             return batch
     return None
+
+
+@functools.cache
+def _open_batches():
+    # asked by every applicant's list and form: built once per process
+    return (select(Batch).where(Batch.module_key == bindparam("module_key"), Batch.status == "open")
+            .order_by(Batch.year.desc()))
 
 
 # --- the applicant's side ----------------------------------------------------------

@@ -53,6 +53,11 @@ def test_audience_is_the_subtree_narrowed_to_a_module_or_an_organisation_type(ma
     assert sorted(seen[district.id]) == sorted(["和平区通知", "全市通知"])
     assert seen[city.id] == ["全市通知"]  # a district's notice is not the city's
     assert not any("草稿通知" in t for ts in seen.values() for t in ts)
+    org_admin = factories.user(dbsession, "org_admin", organisation=heping_org)
+    for user in (person, granted, outsider, district, city, org_admin):
+        # the portal's prebuilt statement answers as the one built per request
+        built = list(dbsession.scalars(notices.visible(dbsession, user).limit(2)))
+        assert notices.latest_visible(dbsession, user, 2) == built, user.kind
 
 
 def test_unread_first_read_tracking_and_withdrawal(make_app, dbsession):
