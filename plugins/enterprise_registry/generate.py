@@ -7,20 +7,28 @@ of its basic information, its ``er_enterprise`` row, and for a listed
 enterprise one annual report per year in mixed review states with the
 routes a submitted report is decided along. Figures are skewed as real ones
 are: revenue log-normal by size class, a few large enterprises, many micro
-ones; districts weighted (central districts and the zones hold more).
+ones; districts weighted (central districts and the zones hold more, every
+one holds some).
 
-Rows are written straight to the tables, ids assigned here: with PostgreSQL
-``COPY … FROM STDIN`` (psycopg), elsewhere in batched ``INSERT``s. Values of
-sealed columns are sealed here, since COPY bypasses the column types.
+Rows are written straight to the tables, ids assigned here: on PostgreSQL
+with ``COPY … FROM STDIN`` on a thread of its own, a large load with the
+tables' secondary indexes and constraints dropped and built again after it,
+all in one savepoint (:mod:`.bulk_load`); elsewhere in batched ``INSERT``s.
+A million enterprises make about 22 million rows, so a row costs a few
+random numbers and no more: weighted choices by bisection, names from
+pools, personal values sealed once per pool entry (:data:`SEALED_POOL`) and
+shared, since COPY bypasses the column types that would seal them.
 """
 from __future__ import annotations
 
 import datetime as dt
 import math
+import operator
+import os
 import random
 import secrets
-from decimal import Decimal
-from typing import Iterable
+from bisect import bisect
+from typing import Callable
 
 from sqlalchemy import func, select
 
@@ -34,6 +42,7 @@ from kjgl.core.organisations.models import Organisation
 from kjgl.core.review import services as review
 from kjgl.core.review.models import Submission
 
+from . import bulk_load
 from . import models as m
 from .schemas import BASIC, MODULE_KEY, REPORT
 
@@ -51,6 +60,8 @@ STREETS = ("科园一路", "金开大道", "星光大道", "杨家坪正街", "�
            "龙山大道", "北部新区高新园")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ("伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明", "超", "霞", "平", "刚")
+
+
 def zone_of(region: str) -> str | None:
     """The seed's 园区 column (两江新区 / 高新区 / 经开区) of a zone's full name."""
     if "两江新区" in region:
@@ -60,33 +71,46 @@ def zone_of(region: str) -> str | None:
     if "经济技术开发区" in region or "经开区" in region:
         return "经开区"
     return None
+
+
 # (enterprise share, revenue median 千元, employees median) by 企业规模
 SIZES = (("微型", 0.45, 800, 8), ("小型", 0.38, 9000, 40), ("中型", 0.13, 90000, 220), ("大型", 0.04, 900000, 1500))
-
+BASIC_STATES = (("approved", 0.85), ("submitted", 0.1), ("returned", 0.05))
+# a report's (state, step): the latest year is still being filed and reviewed, earlier ones mostly decided
+LATEST_REPORT_STATES = ((("draft", 0), 0.15), (("submitted", 0), 0.2), (("submitted", 1), 0.15),
+                        (("returned", 0), 0.05), (("approved", 0), 0.45))
+EARLIER_REPORT_STATES = ((("approved", 0), 0.9), (("returned", 0), 0.05), (("submitted", 1), 0.05))
+LISTINGS = (("未上市", 0.95), ("已挂牌", 0.03), ("已上市", 0.01), ("拟上市", 0.01))
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
 SEALED_POOL = 512  # distinct mobile numbers per generation, each sealed once
+# the basic information's columns in the order enterprise_rows() makes them (contact_mobile is sealed apart)
+BASIC_ORDER = ("name", "credit_code", "registered_on", "district", "zone", "registered_capital", "industry", "scale",
+               "tech_field", "main_business", "legal_rep", "contact_name", "address", "above_scale")
+assert set(BASIC_ORDER) | {"contact_mobile"} == set(m.BASIC_COLUMNS), "enterprise_rows() must fill every basic column"
 
 
 def check_character(body: str) -> str:
     """GB 32100's check character of a 17-character body (as stdnum's uscc, faster in bulk)."""
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(body, USCC_WEIGHTS))
+    total = sum(map(operator.mul, map(_USCC_VALUE.__getitem__, body), USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
-def _weighted(rng, pairs):
-    total = sum(w for _, w in pairs)
-    x = rng.random() * total
-    for value, weight in pairs:
-        x -= weight
-        if x <= 0:
-            return value
-    return pairs[-1][0]
+class Picker:
+    """A weighted choice made with one random number and a bisection."""
 
+    def __init__(self, pairs):
+        self.values = [v for v, _ in pairs]
+        total, self.bounds = 0.0, []
+        for _, weight in pairs:
+            total += weight
+            self.bounds.append(total)
+        self.total, self.last = total, len(self.values) - 1
 
-def _money(value: float) -> Decimal:
-    return Decimal(str(round(max(value, 0.0), 2)))
+    def __call__(self, random_: Callable[[], float]):
+        return self.values[min(bisect(self.bounds, random_() * self.total), self.last)]
 
 
 class Plan:
@@ -102,9 +126,18 @@ class Plan:
         # central districts and the zones hold more enterprises (weights fall with the tree's order)
         self.districts = [(a, 1.0 / math.sqrt(i + 1) + (1.0 if a.kind == "zone" else 0.0))
                           for i, a in enumerate(districts)]
+        self.pick_district = Picker([((a.id, a.region or a.name, zone_of(a.region or a.name) if a.kind == "zone"
+                                       else None), w) for a, w in self.districts])
+        self.pick_size = Picker([((name, math.log(revenue), math.log(staff)), share)
+                                 for name, share, revenue, staff in SIZES])
+        self.pick_basic_state = Picker(BASIC_STATES)
+        self.pick_latest_report = Picker(LATEST_REPORT_STATES)
+        self.pick_earlier_report = Picker(EARLIER_REPORT_STATES)
+        self.pick_listing = Picker(LISTINGS)
         self.standing = standing_batch(db, MODULE_KEY)
         self.years = [today.year - k for k in range(years, 0, -1)]
         self.batches = {y: review.ensure_batch(db, MODULE_KEY, y, STANDING_DEADLINE, None) for y in self.years}
+        self.carrier_keys = {y: review.carrier_key(f"{y}年度科技信息年报") for y in self.years}
         applicant = db.scalars(select(User).where(User.account == GENERATOR_ACCOUNT)).first()
         if applicant is None:
             applicant = User(account=GENERATOR_ACCOUNT, password_hash=hash_password(secrets.token_urlsafe(24)),
@@ -112,11 +145,19 @@ class Plan:
             db.add(applicant)
         db.flush()
         self.applicant_id = applicant.id
-        self.next_ids = {t: (db.scalar(select(func.max(c))) or 0) + 1 for t, c in (
+        # plain values only from here on: worker processes read the plan (see generate)
+        self.city_id, self.city_name = self.city.id, self.city.region or self.city.name
+        self.standing_id = self.standing.id
+        self.batch_ids = {y: b.id for y, b in self.batches.items()}
+        # ids follow the enterprise's serial number, so that chunks can be made apart: an enterprise's
+        # submissions are its basic information and one report a year (unused ones leave gaps)
+        self.first_ids = {t: (db.scalar(select(func.max(c))) or 0) + 1 for t, c in (
             ("organisation", Organisation.id), ("submission", Submission.id), ("er_enterprise", m.Enterprise.id))}
+        self.submissions_each = 1 + len(self.years)
         self.code_start = db.scalar(select(func.count()).select_from(Organisation).where(
             Organisation.credit_code.like(CODE_PREFIX + "%"))) or 0
         self.today = today
+        self.now = utcnow()
         # personal values are sealed once per pool entry (sealing each of a million rows would dominate)
         ring, rng = keyring(), random.Random(today.toordinal())
         contexts = ("organisation.legal_rep_id_number", "organisation.legal_rep_mobile", "er_enterprise.contact_mobile",
@@ -127,10 +168,15 @@ class Plan:
             self.sealed.append({c: ring.seal("11010519491231002X" if c.endswith("id_number") else mobile, c)
                                 for c in contexts})
 
-    def take(self, table: str) -> int:
-        value = self.next_ids[table]
-        self.next_ids[table] += 1
-        return value
+    def check_copy_safe(self) -> None:
+        """COPY's text format is written without escaping (:func:`copy_text`): no text the rows take
+        from the pools, the agency tree or the sealed values may hold a tab, a newline or a backslash."""
+        texts = [*PREFIXES, *CORES, *(t for pair in TRADES for t in pair), *STREETS, SURNAMES, *GIVEN,
+                 self.city_name, *(d[1] for d in self.pick_district.values),
+                 *(v for sealed in self.sealed for v in sealed.values())]
+        unsafe = [t for t in texts if any(c in t for c in "\t\n\r\\")]
+        if unsafe:
+            raise ValueError(f"text unsafe for COPY: {unsafe[:3]}")
 
 
 TABLES = {
@@ -172,139 +218,108 @@ def _history(plan: Plan, out, sub_id: int, at: dt.datetime, region: str, decisio
                                     key, title, decision, opinion))
 
 
-def enterprise_rows(plan: Plan, rng: random.Random, serial: int) -> dict[str, list[tuple]]:
-    """The rows of one enterprise, by table (tuples in ``TABLES`` order)."""
-    out: dict[str, list[tuple]] = {t: [] for t in TABLES}
-    now = utcnow()
-    agency = _weighted(rng, plan.districts)
-    region = agency.region or agency.name
-    zone = zone_of(region) if agency.kind == "zone" else None
-    field, trade = rng.choice(TRADES)
-    name = f"重庆{rng.choice(PREFIXES)}{rng.choice(CORES)}{rng.choice(CORES)}{trade}" \
-           f"{'股份' if rng.random() < 0.08 else ''}有限公司"
+def enterprise_rows(plan: Plan, rng: random.Random, serial: int,
+                    out: dict[str, list[tuple]] | None = None) -> dict[str, list[tuple]]:
+    """The rows of one enterprise, by table (tuples in ``TABLES`` order), appended to ``out``."""
+    if out is None:
+        out = {t: [] for t in TABLES}
+    r, gauss, log, exp = rng.random, rng.gauss, math.log, math.exp
+    now, today = plan.now, plan.today
+    agency_id, region, zone = plan.pick_district(r)
+    field, trade = TRADES[int(r() * len(TRADES))]
+    name = f"重庆{PREFIXES[int(r() * len(PREFIXES))]}{CORES[int(r() * len(CORES))]}{CORES[int(r() * len(CORES))]}" \
+           f"{trade}{'股份' if r() < 0.08 else ''}有限公司"
     body = f"{CODE_PREFIX}{plan.code_start + serial:09d}"
     code = body + check_character(body)
-    size, _, revenue_median, staff_median = _weighted(rng, [(s, s[1]) for s in SIZES])
-    person = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
-    k = int(rng.random() * SEALED_POOL)
-    sealed = plan.sealed[k]
-    registered = plan.today - dt.timedelta(days=rng.randint(365, 365 * 25))
-    address = f"重庆市{region}{rng.choice(STREETS)}{rng.randint(1, 999)}号"
-    industry = "第二产业" if "制造" in trade or "零部件" in trade or rng.random() < 0.3 else "第三产业"
-    basic = {"name": name, "credit_code": code, "registered_on": registered, "district": region, "zone": zone,
-             "registered_capital": _money(rng.lognormvariate(math.log(revenue_median / 3), 1.0)),
-             "industry": industry, "scale": size, "tech_field": field, "main_business": f"{trade}产品的研发、生产与销售",
-             "legal_rep": person, "contact_name": rng.choice(SURNAMES) + rng.choice(GIVEN), "address": address,
-             "above_scale": "是" if size in ("大型", "中型") and industry == "第二产业" else "否"}
-    org_id = plan.take("organisation")
+    size, log_revenue, log_staff = plan.pick_size(r)
+    person = SURNAMES[int(r() * len(SURNAMES))] + GIVEN[int(r() * len(GIVEN))] + \
+        (GIVEN[int(r() * len(GIVEN))] if r() < 0.6 else "")
+    sealed = plan.sealed[int(r() * SEALED_POOL)]
+    address = f"重庆市{region}{STREETS[int(r() * len(STREETS))]}{1 + int(r() * 999)}号"
+    industry = "第二产业" if "制造" in trade or "零部件" in trade or r() < 0.3 else "第三产业"
+    above_scale = "是" if size in ("大型", "中型") and industry == "第二产业" else "否"
+    basic = (name, code, today - dt.timedelta(days=365 + int(r() * (365 * 24 + 1))), region, zone,
+             round(exp(log_revenue - log(3) + gauss()), 2), industry, size, field, f"{trade}产品的研发、生产与销售",
+             person, SURNAMES[int(r() * len(SURNAMES))] + GIVEN[int(r() * len(GIVEN))], address, above_scale)
+    org_id = plan.first_ids["organisation"] + serial
     out["organisation"].append((
-        org_id, name, code, "企业", "企业法人", "active", person, "身份证",
-        sealed["organisation.legal_rep_id_number"], True, sealed["organisation.legal_rep_mobile"], agency.id, region, address, region, address, now, now, now))
-    state = _weighted(rng, [("approved", 0.85), ("submitted", 0.1), ("returned", 0.05)])
-    basic_id = plan.take("submission")
-    enterprise_id = plan.take("er_enterprise")
-    submitted = now - dt.timedelta(days=rng.randint(30, 900))
+        org_id, name, code, "企业", "企业法人", "active", person, "身份证", sealed["organisation.legal_rep_id_number"],
+        True, sealed["organisation.legal_rep_mobile"], agency_id, region, address, region, address, now, now, now))
+    state = plan.pick_basic_state(r)
+    basic_id = plan.first_ids["submission"] + serial * plan.submissions_each
+    enterprise_id = plan.first_ids["er_enterprise"] + serial
+    submitted = now - dt.timedelta(days=30 + int(r() * 871))
     out["submission"].append((
-        basic_id, MODULE_KEY, BASIC.kind, plan.standing.id, org_id, plan.applicant_id, name, "v1", agency.id, state, 0,
+        basic_id, MODULE_KEY, BASIC.kind, plan.standing_id, org_id, plan.applicant_id, name, "v1", agency_id, state, 0,
         2, "请核对注册资本" if state == "returned" else None, submitted, submitted, submitted,
         submitted if state == "approved" else None))
     if state == "submitted":
-        out["submission_route"].append((basic_id, 0, agency.id))
-    _history(plan, out, basic_id, submitted, region, {
-        "approved": [("district", "区县审核", "approve", "信息属实，同意入库。", region)],
-        "returned": [("district", "区县审核", "return", "请核对注册资本", region)]}.get(state, []))
-    listed_on = (submitted + dt.timedelta(days=rng.randint(1, 20))).date() if state == "approved" else None
+        out["submission_route"].append((basic_id, 0, agency_id))
+    if plan.events:
+        _history(plan, out, basic_id, submitted, region, {
+            "approved": [("district", "区县审核", "approve", "信息属实，同意入库。", region)],
+            "returned": [("district", "区县审核", "return", "请核对注册资本", region)]}.get(state, []))
+    approved = state == "approved"
     out["er_enterprise"].append((
-        enterprise_id, org_id, agency.id, state, listed_on,
-        basic_id if state == "approved" else None, basic_id, now, sealed["er_enterprise.contact_mobile"],
-        *[basic[c] for c in m.BASIC_COLUMNS if c != "contact_mobile"]))
-    out["er_basic"].append((basic_id, enterprise_id, sealed["er_basic.contact_mobile"],
-                            *[basic[c] for c in m.BASIC_COLUMNS if c != "contact_mobile"]))
-    if state != "approved":
+        enterprise_id, org_id, agency_id, state, (submitted + dt.timedelta(days=1 + int(r() * 20))).date()
+        if approved else None, basic_id if approved else None, basic_id, now, sealed["er_enterprise.contact_mobile"],
+        *basic))
+    out["er_basic"].append((basic_id, enterprise_id, sealed["er_basic.contact_mobile"], *basic))
+    if not approved:
         return out
-    growth = rng.gauss(0.08, 0.15)
-    revenue = rng.lognormvariate(math.log(revenue_median), 0.9)
-    staff = max(1, int(rng.lognormvariate(math.log(staff_median), 0.6)))
-    certified_on = plan.today - dt.timedelta(days=rng.randint(30, 1500)) if rng.random() < 0.3 else None
+    growth = gauss(0.08, 0.15)
+    revenue = exp(log_revenue + 0.9 * gauss())
+    staff = max(1, int(exp(log_staff + 0.6 * gauss())))
+    certified_on = today - dt.timedelta(days=30 + int(r() * 1471)) if r() < 0.3 else None
+    city_name = plan.city_name
+    reports, innovation, people, market = (out["er_report"], out["er_report_innovation"], out["er_report_people"],
+                                           out["er_report_market"])
+    last = len(plan.years) - 1
     for i, year in enumerate(plan.years):
-        latest = i == len(plan.years) - 1
         revenue *= 1 + growth
         staff = max(1, int(staff * (1 + growth / 2)))
-        report_state = _weighted(rng, [("draft", 0.15), ("submitted0", 0.2), ("submitted1", 0.15), ("returned", 0.05),
-                                       ("approved", 0.45)] if latest else
-                                 [("approved", 0.9), ("returned", 0.05), ("submitted1", 0.05)])
-        sub_id = plan.take("submission")
-        state_, step = (report_state[:-1], int(report_state[-1])) if report_state.startswith("submitted") \
-            else (report_state, 0)
-        at = dt.datetime(year + 1, rng.randint(1, 6), rng.randint(1, 28), rng.randint(8, 18), rng.randint(0, 59))
+        state_, step = (plan.pick_latest_report if i == last else plan.pick_earlier_report)(r)
+        sub_id = basic_id + 1 + i
+        at = dt.datetime(year + 1, 1 + int(r() * 6), 1 + int(r() * 28), 8 + int(r() * 11), int(r() * 60))
         title = f"{year}年度科技信息年报"
         out["submission"].append((
-            sub_id, MODULE_KEY, REPORT.kind, plan.batches[year].id, org_id, plan.applicant_id, title,
-            review.carrier_key(title), agency.id, state_, step, 3, "请补充研发费用明细" if state_ == "returned" else None,
+            sub_id, MODULE_KEY, REPORT.kind, plan.batch_ids[year], org_id, plan.applicant_id, title,
+            plan.carrier_keys[year], agency_id, state_, step, 3, "请补充研发费用明细" if state_ == "returned" else None,
             at, at, None if state_ == "draft" else at, at if state_ == "approved" else None))
         if state_ != "draft":
-            out["submission_route"] += [(sub_id, 0, agency.id), (sub_id, 1, plan.city.id)]
-            district_ok = ("district", "区县审核", "approve", "数据核实无误。", region)
-            city = plan.city.region or plan.city.name
-            _history(plan, out, sub_id, at, region, {
-                "submitted": [district_ok] if step else [],
-                "approved": [district_ok, ("city", "市局审核", "approve", "同意。", city)],
-                "returned": [("district", "区县审核", "return", "请补充研发费用明细", region)]}[state_])
-        main = revenue * rng.uniform(0.75, 0.98)
-        rd = revenue * rng.uniform(0.02, 0.12)
-        out["er_report"].append((
-            sub_id, enterprise_id, year, agency.id, zone, size, industry, field, basic["above_scale"], _money(main),
-            _money(revenue), Decimal(str(round(revenue * rng.gauss(0.06, 0.08), 2))),  # a profit may be a loss
-            _money(revenue * rng.uniform(0.01, 0.06)),
-            _money(revenue * rng.uniform(0, 0.2)) if rng.random() < 0.2 else Decimal("0.00"),
-            _money(revenue * rng.uniform(1.0, 2.5)), _money(rd)))
-        patents = max(0, int(rng.expovariate(1 / max(1.0, staff / 15))))
-        out["er_report_innovation"].append((
+            out["submission_route"] += [(sub_id, 0, agency_id), (sub_id, 1, plan.city_id)]
+            if plan.events:
+                district_ok = ("district", "区县审核", "approve", "数据核实无误。", region)
+                _history(plan, out, sub_id, at, region, {
+                    "submitted": [district_ok] if step else [],
+                    "approved": [district_ok, ("city", "市局审核", "approve", "同意。", city_name)],
+                    "returned": [("district", "区县审核", "return", "请补充研发费用明细", region)]}[state_])
+        main = revenue * (0.75 + 0.23 * r())
+        reports.append((
+            sub_id, enterprise_id, year, agency_id, zone, size, industry, field, above_scale, round(main, 2),
+            round(revenue, 2), round(revenue * gauss(0.06, 0.08), 2),  # a profit may be a loss
+            round(revenue * (0.01 + 0.05 * r()), 2), round(revenue * 0.2 * r(), 2) if r() < 0.2 else 0.0,
+            round(revenue * (1.0 + 1.5 * r()), 2), round(revenue * (0.02 + 0.1 * r()), 2)))
+        patents = int(-log(1.0 - r()) * max(1.0, staff / 15))  # exponential, mean ~ staff / 15
+        innovation.append((
             sub_id, patents // 3, patents // 6, patents, patents * 2 // 3, patents // 4, patents // 5,
-            int(rng.expovariate(1 / 3)), int(rng.expovariate(1 / 2)), 0, int(rng.random() < 0.02),
-            int(rng.random() < 0.05), int(rng.random() < 0.08), int(rng.random() < 0.06),
-            int(rng.random() < 0.01), int(rng.random() < 0.08), int(rng.random() < 0.15),
-            int(rng.expovariate(1 / 2)), _money(main * rng.uniform(0, 0.6))))
-        rd_staff = max(0, int(staff * rng.uniform(0.08, 0.35)))
-        doctors = int(staff * rng.uniform(0, 0.03))
-        masters = int(staff * rng.uniform(0.02, 0.12))
-        bachelors = int(staff * rng.uniform(0.2, 0.5))
-        out["er_report_people"].append((sub_id, staff, rd_staff, doctors, masters, bachelors,
-                                        max(0, staff - doctors - masters - bachelors)))
-        listing = _weighted(rng, [("未上市", 0.95), ("已挂牌", 0.03), ("已上市", 0.01), ("拟上市", 0.01)])
-        board = rng.choice(m.BOARDS) if listing in ("已上市", "已挂牌") else None
+            int(-log(1.0 - r()) * 3), int(-log(1.0 - r()) * 2), 0, int(r() < 0.02), int(r() < 0.05),
+            int(r() < 0.08), int(r() < 0.06), int(r() < 0.01), int(r() < 0.08), int(r() < 0.15),
+            int(-log(1.0 - r()) * 2), round(main * 0.6 * r(), 2)))
+        rd_staff = int(staff * (0.08 + 0.27 * r()))
+        doctors = int(staff * 0.03 * r())
+        masters = int(staff * (0.02 + 0.1 * r()))
+        bachelors = int(staff * (0.2 + 0.3 * r()))
+        people.append((sub_id, staff, rd_staff, doctors, masters, bachelors,
+                       max(0, staff - doctors - masters - bachelors)))
+        listing = plan.pick_listing(r)
         certified = certified_on is not None and certified_on.year <= year + 1
-        out["er_report_market"].append((
-            sub_id, listing, board, "是" if certified else "否",
-            f"GR{certified_on.year}5000{serial % 10000:04d}" if certified else None,
+        market.append((
+            sub_id, listing, m.BOARDS[int(r() * len(m.BOARDS))] if listing in ("已上市", "已挂牌") else None,
+            "是" if certified else "否", f"GR{certified_on.year}5000{serial % 10000:04d}" if certified else None,
             certified_on if certified else None,
             certified_on + dt.timedelta(days=3 * 365 - 1) if certified else None))  # valid three years
     return out
-
-
-def _text(value) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return str(value)
-
-
-def _copy(connection, table: str, rows: Iterable[tuple]) -> None:
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({', '.join(TABLES[table])}) FROM STDIN") as copy:
-            lines = []
-            for row in rows:
-                lines.append("\t".join(map(_text, row)))
-                if len(lines) >= 5000:
-                    copy.write("\n".join(lines) + "\n")
-                    lines = []
-            if lines:
-                copy.write("\n".join(lines) + "\n")
 
 
 def _insert(connection, table: str, rows: list[tuple]) -> None:
@@ -323,45 +338,115 @@ def _insert(connection, table: str, rows: list[tuple]) -> None:
         connection.execute(target.insert(), [dict(zip(names, r)) for r in rows[start:start + 2000]])
 
 
-# the trigram indexes of er_enterprise (models.Enterprise), rebuilt after a large load
-TRIGRAM_INDEXES = (("ix_er_enterprise_name_trgm", "name"), ("ix_er_enterprise_credit_code_trgm", "credit_code"))
+# a load this large (and at least a quarter of the enterprises already there) drops the tables' secondary
+# indexes and constraints and builds them again after it (bulk_load); a smaller one keeps them up to date
 REBUILD_FROM = 20000
 
 ORDER = ("organisation", "submission", "submission_route", "review_event", "er_enterprise", "er_basic", "er_report",
          "er_report_innovation", "er_report_people", "er_report_market")
 
 
-def generate(db, n: int, years: int = 3, seed: int = 2026, batch: int = 20000, today: dt.date | None = None,
-             progress=None, events: bool = False) -> int:
+def chunk_rows(plan: Plan, seed: int, n: int, batch: int, index: int) -> dict[str, list[tuple]]:
+    """The rows of chunk ``index``: enterprises ``index * batch`` … (at most ``n`` in all), from a
+    random generator of the chunk's own, so that a chunk is the same whichever process makes it."""
+    out = {t: [] for t in TABLES}
+    rng = random.Random((seed * 1_000_003 + plan.code_start) * 100_003 + index)
+    for serial in range(index * batch, min(n, (index + 1) * batch)):
+        enterprise_rows(plan, rng, serial, out)
+    return out
+
+
+_NULL = "\\N"
+# the text of each date, timestamp and boolean met (a few hundred thousand distinct values in a million
+# enterprises, each repeated many times; formatting them is the dear part of COPY text)
+_TEXTS: dict = {True: "t", False: "f"}
+
+
+def _text_of(value) -> str:
+    text = _TEXTS[value] = str(value)
+    return text
+
+
+def copy_text(rows) -> bytes:
+    """``rows`` in COPY's text format. Texts are written unescaped: every text of the rows is safe
+    (:meth:`Plan.check_copy_safe`)."""
+    texts = _TEXTS
+    return "".join(["\t".join([
+        v if (c := v.__class__) is str else str(v) if c is int else _NULL if v is None else repr(v) if c is float
+        else texts.get(v) or _text_of(v) for v in row]) + "\n" for row in rows]).encode()
+
+
+_worker_job: tuple | None = None  # (plan, seed, n, batch) of the pool's processes, inherited when they fork
+
+
+def _chunk_text(index: int) -> dict[str, bytes]:
+    plan, seed, n, batch = _worker_job
+    return {t: copy_text(rows) for t, rows in chunk_rows(plan, seed, n, batch, index).items() if rows}
+
+
+def _chunk_texts(plan: Plan, seed: int, n: int, batch: int, workers: int):
+    """Each chunk's COPY text by table, in order; made by ``workers`` forked processes (a few chunks
+    ahead of the one being written, no more) or, without workers, here."""
+    global _worker_job
+    chunks = range(-(-n // batch))
+    _worker_job = (plan, seed, n, batch)
+    try:
+        if workers < 1:
+            for index in chunks:
+                yield _chunk_text(index)
+            return
+        import collections
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pending = collections.deque()
+            for index in chunks:
+                pending.append(pool.apply_async(_chunk_text, (index,)))
+                if len(pending) > workers + 1:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+    finally:
+        _worker_job = None
+
+
+def generate(db, n: int, years: int = 3, seed: int = 2026, batch: int = 10000, today: dt.date | None = None,
+             progress=None, events: bool = False, rebuild: bool | None = None, workers: int | None = None,
+             note=None) -> int:
     """Add ``n`` enterprises (in chunks of ``batch``) through ``db``'s connection; return how many.
-    ``events`` adds the review history (提交, 审核通过/不通过 with opinions) the demo shows."""
-    plan = Plan(db, years, today or dt.date.today(), events)
-    connection = db.connection()
-    postgres = connection.dialect.name == "postgresql"
-    rebuild = postgres and n >= REBUILD_FROM
-    if rebuild:  # a GIN index is built faster once than row by row
-        for name, _ in TRIGRAM_INDEXES:
-            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
-    rng = random.Random(seed + plan.code_start)
-    made = 0
-    while made < n:
-        chunk = {t: [] for t in TABLES}
-        for serial in range(made, min(n, made + batch)):
-            for table, rows in enterprise_rows(plan, rng, serial).items():
-                chunk[table] += rows
-        for table in ORDER:
-            (_copy if postgres else _insert)(connection, table, chunk[table])
-        made = min(n, made + batch)
-        if progress:
-            progress(made)
-    if rebuild:
-        connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
-        for name, column in TRIGRAM_INDEXES:
-            connection.exec_driver_sql(f"CREATE INDEX {name} ON er_enterprise USING gin ({column} gin_trgm_ops)")
-    if postgres:  # the planner needs statistics of what was just loaded
-        for table in ORDER:
-            connection.exec_driver_sql(f"ANALYZE {table}")
-        for table, key in (("organisation", "id"), ("submission", "id"), ("er_enterprise", "id")):
-            connection.exec_driver_sql(
-                f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'), (SELECT max({key}) FROM {table}))")
-    return made
+    ``events`` adds the review history (提交, 审核通过/不通过 with opinions) the demo shows.
+    On PostgreSQL ``rebuild`` loads without index and constraint upkeep (:mod:`.bulk_load`) and
+    ``workers`` processes make the rows (both by default from ``REBUILD_FROM``); ``note`` is told
+    each step of the rebuild."""
+    today = today or dt.date.today()
+    if db.connection().dialect.name != "postgresql":
+        plan = Plan(db, years, today, events)
+        for index in range(-(-n // batch)):
+            chunk = chunk_rows(plan, seed, n, batch, index)
+            for table in ORDER:
+                _insert(db.connection(), table, chunk[table])
+            if progress:
+                progress(min(n, (index + 1) * batch))
+        return n
+    large = n >= REBUILD_FROM and 4 * n >= (db.scalar(select(func.count()).select_from(m.Enterprise)) or 0)
+    rebuild = large if rebuild is None else rebuild
+    workers = (min(2, os.cpu_count() or 1) if large else 0) if workers is None else workers
+    with bulk_load.without_upkeep(db, ORDER, note=note) if rebuild else db.begin_nested():
+        plan = Plan(db, years, today, events)
+        plan.check_copy_safe()
+        raw = db.connection().connection.driver_connection
+        with raw.cursor() as cursor:
+            for index, chunk in enumerate(_chunk_texts(plan, seed, n, batch, workers)):
+                for table in ORDER:
+                    if table in chunk:
+                        with cursor.copy(f"COPY {table} ({', '.join(TABLES[table])}) FROM STDIN") as copy:
+                            copy.write(chunk[table])
+                if progress:
+                    progress(min(n, (index + 1) * batch))
+        if not rebuild:  # (a rebuild analyses the tables before it builds their indexes)
+            for table in ORDER:
+                db.connection().exec_driver_sql(f"ANALYZE {table}")
+    for table, key in (("organisation", "id"), ("submission", "id"), ("er_enterprise", "id")):
+        db.connection().exec_driver_sql(
+            f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'), (SELECT max({key}) FROM {table}))")
+    return n

@@ -82,7 +82,9 @@ def kjgl_demo_data():
 def _generate_arguments(parser):
     parser.add_argument("count", type=int, nargs="?", default=1_000_000, help="企业数量（默认1000000）")
     parser.add_argument("--years", type=int, default=3, help="每家企业的年报年数（默认3）")
-    parser.add_argument("--batch", type=int, default=20000, help="每批写入的企业数")
+    parser.add_argument("--batch", type=int, default=10000, help="每批写入的企业数")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="生成数据的进程数（PostgreSQL；默认：2万家及以上时为2，否则为0即本进程）")
 
 
 def _generate(args, settings, session) -> int:
@@ -92,8 +94,8 @@ def _generate(args, settings, session) -> int:
 
     from . import generate
 
-    if args.count < 1 or not 1 <= args.years <= 10:
-        print("企业数量须大于0，年报年数须在1-10之间")
+    if args.count < 1 or not 1 <= args.years <= 10 or args.batch < 1 or (args.workers or 0) < 0:
+        print("企业数量和每批企业数须大于0，年报年数须在1-10之间，进程数不能为负")
         return 2
     seed_tree(session, settings)  # the deployment's agency tree, as serving would make it
     started = time.monotonic()
@@ -101,7 +103,11 @@ def _generate(args, settings, session) -> int:
     def progress(done):
         print(f"  已生成 {done} 家企业（{time.monotonic() - started:.0f} 秒）", flush=True)
 
-    made = generate.generate(session, args.count, years=args.years, batch=args.batch, progress=progress)
+    def note(step):
+        print(f"  {step}（{time.monotonic() - started:.0f} 秒）", flush=True)
+
+    made = generate.generate(session, args.count, years=args.years, batch=args.batch, progress=progress, note=note,
+                             workers=args.workers)
     print(f"已生成 {made} 家企业及其年报，用时 {time.monotonic() - started:.1f} 秒")
     return 0
 

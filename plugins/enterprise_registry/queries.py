@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, object_session
 
 from kjgl.core.agencies.models import Agency
 from kjgl.core.exports.xlsx_builder import Column
@@ -40,10 +40,17 @@ LISTED = {"yes": "已入库", "no": "未入库"}
 
 
 def scope(column, agency: Agency):
-    """``column`` (a district agency id) inside ``agency``'s jurisdiction."""
+    """``column`` (a district agency id) inside ``agency``'s jurisdiction.
+
+    Above a district, the subtree's ids are read first and given as a list: the planner then
+    knows from ``column``'s statistics how many rows they hold. As a subquery on ``agency``
+    (a table too small ever to be analysed automatically) it guessed one district, and the
+    city's search of a million enterprises walked them district by district (34 s, not 0.2 s)."""
     if agency.level == "district":
         return column == agency.id
-    return column.in_(select(Agency.id).where(Agency.path.startswith(agency.path, autoescape=True)))
+    db = object_session(agency)
+    subtree = select(Agency.id).where(Agency.path.startswith(agency.path, autoescape=True))
+    return column.in_(sorted(db.scalars(subtree)) if db is not None else subtree)
 
 
 def search(text: str, *columns):
