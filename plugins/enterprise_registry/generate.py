@@ -305,7 +305,7 @@ def enterprise_rows(plan: Plan, rng: random.Random, serial: int,
             sub_id, patents // 3, patents // 6, patents, patents * 2 // 3, patents // 4, patents // 5,
             int(-log(1.0 - r()) * 3), int(-log(1.0 - r()) * 2), 0, int(r() < 0.02), int(r() < 0.05),
             int(r() < 0.08), int(r() < 0.06), int(r() < 0.01), int(r() < 0.08), int(r() < 0.15),
-            int(-log(1.0 - r()) * 2), round(main * 0.6 * r(), 2)))
+            int(-log(1.0 - r()) * 2), round(main * _hitech_share(r()), 2)))
         rd_staff = int(staff * (0.08 + 0.27 * r()))
         doctors = int(staff * 0.03 * r())
         masters = int(staff * (0.02 + 0.1 * r()))
@@ -320,6 +320,12 @@ def enterprise_rows(plan: Plan, rng: random.Random, serial: int,
             certified_on if certified else None,
             certified_on + dt.timedelta(days=3 * 365 - 1) if certified else None))  # valid three years
     return out
+
+
+def _hitech_share(x: float) -> float:
+    """高新技术产品收入 as a share of 主营业务收入: most enterprises below 60 %, three in
+    ten between 60 % and 95 % (so the 高企后备库's 60 % of total revenue has candidates)."""
+    return 0.6 * x / 0.7 if x < 0.7 else 0.6 + 0.35 * (x - 0.7) / 0.3
 
 
 def _insert(connection, table: str, rows: list[tuple]) -> None:

@@ -58,3 +58,20 @@ def test_the_development_deployment_keeps_its_small_demo(dbsession):
     before = dbsession.scalar(select(func.count()).select_from(Organisation))
     demo.load(dbsession, {"agencies": {"cq": factories.agency(dbsession, "cq"), "tj": factories.agency(dbsession, "tj")}})
     assert dbsession.scalar(select(func.count()).select_from(Organisation)) == before
+
+
+def test_the_demo_has_members_in_every_screened_pool_under_its_defaults(dbsession):
+    """A bureau opening any 培育库 / 后备库 of the demo sees enterprises, not an empty list."""
+    import datetime as dt
+
+    from kjgl.plugins.enterprise_registry import pool_settings, pools
+
+    city = factories.agency(dbsession, "cq")
+    demo.load(dbsession, {"agencies": {"cq": city}})
+    for pool in pools.POOLS.values():
+        settings = pool.defaults()
+        f = pool_settings.listdef(pool, settings).filters({})
+        if pool.yearly:
+            f["year"] = str(pools.latest_year(dbsession, city))
+        found = dbsession.execute(pools.compile_pool(pool, city, f, settings, dt.date.today())).first()
+        assert found is not None, pool.title
