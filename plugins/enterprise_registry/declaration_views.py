@@ -23,7 +23,7 @@ from kjgl.core.layout import flash
 
 from . import declaration_queries as dq
 from . import declaration_services as ds
-from . import queries
+from . import queries, views
 from .declaration_models import RATING_LEVELS, RATING_STATES, VOUCHER_KINDS, VOUCHER_STATES, Rating, Voucher
 from .models import INDUSTRIES, SCALES, TECH_FIELDS, Enterprise
 
@@ -180,20 +180,13 @@ def list_page(request, ld):
 
 def list_export(request, ld):
     filters = ld.filters(request.GET)
-    spool = tempfile.TemporaryFile()
     if ld.key == "voucher_summary":
         rows = (dict(r) for r in request.dbsession.execute(
             queries.statement(ld, _agency(request), filters).order_by(ld.order_key.desc())
             .execution_options(yield_per=1000, stream_results=True)).mappings())
     else:
         rows = dq.export_rows(request.dbsession, ld, _agency(request), filters)
-    count = write_rows(spool, ld.columns, rows, ld.title)
-    spool.seek(0)
-    record(request.dbsession, request, "registry_export_excel", object_type=P + ld.key,
-           filters={k: v for k, v in filters.items() if v}, rows=count)
-    with spool:
-        return documents.export(request, spool, kind="registry_excel", content_type=XLSX,
-                                filename=f"{ld.title}-{dt.date.today():%Y%m%d}.xlsx", object_type=P + ld.key)
+    return views.list_export(request, ld, rows)
 
 
 # --- details and decisions ------------------------------------------------------------------

@@ -267,25 +267,28 @@ class Page:
     next_key: int | None  # ``after`` of the next page
 
 
-def page(db, ld: ListDef, agency, filters, *, after: int | None = None, before: int | None = None,
-         size: int = PAGE_SIZE) -> Page:
-    """One keyset page: the ``size`` rows below ``after`` (or above ``before``)."""
-    stmt = statement(ld, agency, filters)
-    key = ld.order_key
+def keyset(db, stmt, key, *, after: int | None = None, before: int | None = None, size: int | None = None):
+    """(rows, prev_key, next_key): the ``size`` rows (a page) of ``stmt`` below ``after`` (or above
+    ``before``) in ``key``'s descending order; each row has the key as ``id``."""
+    size = size or PAGE_SIZE
     if before is not None:
         rows = list(db.execute(stmt.where(key > before).order_by(key.asc()).limit(size + 1)).mappings())
         more_above = len(rows) > size
         rows = list(reversed(rows[:size]))
-        prev_key = rows[0]["id"] if rows and more_above else None
-        next_key = rows[-1]["id"] if rows else None
-    else:
-        if after is not None:
-            stmt = stmt.where(key < after)
-        rows = list(db.execute(stmt.order_by(key.desc()).limit(size + 1)).mappings())
-        more = len(rows) > size
-        rows = rows[:size]
-        prev_key = rows[0]["id"] if rows and after is not None else None
-        next_key = rows[-1]["id"] if rows and more else None
+        return rows, (rows[0]["id"] if rows and more_above else None), (rows[-1]["id"] if rows else None)
+    if after is not None:
+        stmt = stmt.where(key < after)
+    rows = list(db.execute(stmt.order_by(key.desc()).limit(size + 1)).mappings())
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[0]["id"] if rows and after is not None else None), (rows[-1]["id"] if rows and more else None)
+
+
+def page(db, ld: ListDef, agency, filters, *, after: int | None = None, before: int | None = None,
+         size: int = PAGE_SIZE) -> Page:
+    """One keyset page: the ``size`` rows below ``after`` (or above ``before``)."""
+    key = ld.order_key
+    rows, prev_key, next_key = keyset(db, statement(ld, agency, filters), key, after=after, before=before, size=size)
     counted = db.scalar(select(func.count()).select_from(
         statement(ld, agency, filters, full=False).with_only_columns(key).limit(COUNT_CAP + 1).subquery()))
     return Page(rows, min(counted, COUNT_CAP), counted > COUNT_CAP, prev_key, next_key)

@@ -288,20 +288,8 @@ def drill_page(request):
     stmt = st.drill_statement(table, tab, measure, viewer, p, district=district.id if district else None, zone=zone)
     count, total = st.drill_totals(db, stmt)
     after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
-    key, size = st.e.id, queries.PAGE_SIZE  # the list's order and keyset key; the page size
-    if before is not None:
-        found = list(db.execute(stmt.where(key > before).order_by(key.asc()).limit(size + 1)).mappings())
-        more_above = len(found) > size
-        found = list(reversed(found[:size]))
-        prev_key = found[0]["id"] if found and more_above else None
-        next_key = found[-1]["id"] if found else None
-    else:
-        q = stmt.where(key < after) if after is not None else stmt
-        found = list(db.execute(q.order_by(key.desc()).limit(size + 1)).mappings())
-        more = len(found) > size
-        found = found[:size]
-        prev_key = found[0]["id"] if found and after is not None else None
-        next_key = found[-1]["id"] if found and more else None
+    # the list's order and keyset key: the enterprise's id
+    found, prev_key, next_key = queries.keyset(db, stmt, st.e.id, after=after, before=before)
     params = {k: v for k, v in request.GET.items() if k not in ("after", "before")}
     back_params = {k: v for k, v in params.items() if k in ("year", "month", "tab")}
     return {"page_title": "统计明细", "title": _drill_title(table, tab, measure, p, district, zone),

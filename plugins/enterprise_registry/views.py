@@ -222,12 +222,14 @@ def list_page(request, ld):
             "detail": lambda key: request.route_url(ld.detail_route, id=key) + _list_query(ld, filters)}
 
 
-def list_export(request, ld):
-    """导出Excel: every row of the current filter, streamed into a constant-memory workbook."""
+def list_export(request, ld, rows=None):
+    """导出Excel: every row of the current filter (``rows``, by default the list's own), streamed
+    into a constant-memory workbook."""
     filters = ld.filters(request.GET)
     spool = tempfile.TemporaryFile()
-    count = write_rows(spool, ld.columns, queries.export_rows(request.dbsession, ld, _agency(request), filters),
-                       ld.title)
+    if rows is None:
+        rows = queries.export_rows(request.dbsession, ld, _agency(request), filters)
+    count = write_rows(spool, ld.columns, rows, ld.title)
     spool.seek(0)
     record(request.dbsession, request, "registry_export_excel", object_type=P + ld.key,
            filters={k: v for k, v in filters.items() if v}, rows=count)
