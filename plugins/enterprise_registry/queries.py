@@ -214,18 +214,17 @@ def _pool_tech(agency, filters, today, full=True):
 
 
 def _pool_hitech(agency, filters, today, full=True):
-    """高新技术企业认定库: a valid 高企 certificate in the latest approved report."""
+    """高新技术企业认定库: a valid 高企 certificate in the latest approved report — an approved
+    report saying so, with no approved report of a later year."""
     e = m.Enterprise
-    r, s, _ = _approved_report()
-    latest = (select(func.max(r.year)).join(s, s.id == r.submission_id)
-              .where(r.enterprise_id == e.id, s.state == "approved").scalar_subquery())
-    mk = aliased(m.ReportMarket)
-    r2 = aliased(m.Report)
-    s2 = aliased(Submission)
+    mk, r2, s2 = aliased(m.ReportMarket), aliased(m.Report), aliased(Submission)
+    r3, s3 = aliased(m.Report), aliased(Submission)
+    later = select(r3.submission_id).join(s3, s3.id == r3.submission_id).where(
+        r3.enterprise_id == r2.enterprise_id, r3.year > r2.year, s3.state == "approved").correlate(r2)
     certified = select(mk.submission_id).join(r2, r2.submission_id == mk.submission_id).join(
         s2, s2.id == mk.submission_id).where(
-        r2.enterprise_id == e.id, s2.state == "approved", r2.year == latest, mk.hitech_certified == "是",
-        mk.hitech_valid_until >= today)
+        r2.enterprise_id == e.id, s2.state == "approved", mk.hitech_certified == "是",
+        mk.hitech_valid_until >= today, ~later.exists()).correlate(e)
     stmt = select(e.id.label("id"), *[getattr(e, c.key) for c in POOL_COLUMNS]).where(
         scope(e.agency_id, agency), certified.exists())
     if filters.get("q"):

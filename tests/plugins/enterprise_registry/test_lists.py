@@ -137,17 +137,23 @@ def test_recognition_pools(make_app, dbsession):
     org, user, halfway = listed_enterprise(dbsession, name="重庆区县已审科技有限公司")
     decide(dbsession, REPORT.kind, report(dbsession, org, user, year - 1, hitech_valid_until=valid),
            reviewer(dbsession, "cq-d01"))
+    # its latest approved report is older than the others' (the newer one still waits for the city):
+    # that older report's certificate counts
+    org, user, older = listed_enterprise(dbsession, name="重庆早报科技有限公司")
+    _approved_report(dbsession, org, user, year - 2, hitech_valid_until=valid)
+    decide(dbsession, REPORT.kind, report(dbsession, org, user, year - 1, hitech_valid_until=expired),
+           reviewer(dbsession, "cq-d01"))
     agency = reviewer(dbsession, "cq-d01").agency
     tech = {r["id"] for r in queries.page(dbsession, queries.LISTS["pool_tech"], agency, {}).rows}
     hitech = {r["id"] for r in queries.page(dbsession, queries.LISTS["pool_hitech"], agency, {}).rows}
-    assert tech == {both.id, lapsed.id} and hitech == {both.id}
+    assert tech == {both.id, lapsed.id, older.id} and hitech == {both.id, older.id}
     app = client(make_app, reviewer(dbsession, "cq-d01"))
     assert "重庆双库科技有限公司" in app.get("/enterprise-registry/agency/pools/hitech/").text
     app.get(f"/enterprise-registry/agency/pools/hitech/{lapsed.id}", status=404)
     client(make_app, reviewer(dbsession, "cq-d02")).get(f"/enterprise-registry/agency/pools/tech/{both.id}", status=404)
     sheet = openpyxl.load_workbook(io.BytesIO(app.get("/enterprise-registry/agency/pools/tech/export.xlsx").body)).active
     assert sorted(r[0] for r in sheet.iter_rows(min_row=2, values_only=True)) == \
-        ["重庆双库科技有限公司", "重庆过期科技有限公司"]
+        sorted(["重庆双库科技有限公司", "重庆过期科技有限公司", "重庆早报科技有限公司"])
 
 
 def test_report_export_equals_the_filtered_report_list(make_app, dbsession):
