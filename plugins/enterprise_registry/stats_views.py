@@ -278,14 +278,21 @@ def _int(value):
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 10 else None
 
 
+def _drill(request):
+    """The drill-through's target from the query string (BadFilter if it names nothing) and the
+    statement of the enterprises it counts, scoped to the viewer."""
+    table, tab, measure, p, district, zone = _drill_target(request)
+    stmt = st.drill_statement(table, tab, measure, request.identity.agency, p,
+                              district=district.id if district else None, zone=zone)
+    return table, tab, measure, p, district, zone, stmt
+
+
 def drill_page(request):
     db = request.dbsession
     try:
-        table, tab, measure, p, district, zone = _drill_target(request)
+        table, tab, measure, p, district, zone, stmt = _drill(request)
     except BadFilter as exc:
         return refusal(request, exc.message, 400)
-    viewer = request.identity.agency
-    stmt = st.drill_statement(table, tab, measure, viewer, p, district=district.id if district else None, zone=zone)
     count, total = st.drill_totals(db, stmt)
     after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
     # the list's order and keyset key: the enterprise's id
@@ -304,11 +311,9 @@ def drill_page(request):
 def drill_export(request):
     db = request.dbsession
     try:
-        table, tab, measure, p, district, zone = _drill_target(request)
+        table, tab, measure, p, district, zone, stmt = _drill(request)
     except BadFilter as exc:
         return refusal(request, exc.message, 400)
-    viewer = request.identity.agency
-    stmt = st.drill_statement(table, tab, measure, viewer, p, district=district.id if district else None, zone=zone)
     cols = DRILL_COLUMNS
     if not measure.is_count:
         cols = cols + (Column("value", measure.header, "amount" if measure.unit == "千元" else "int"),)
