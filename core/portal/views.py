@@ -22,12 +22,10 @@ def portal(request):
 
 
 def latest_notices(request, limit: int = 5):
-    """The notices the user is in the audience of: unread first, newest first."""
+    """The notices the user is in the audience of, (notice, read_at): unread first, newest first."""
     from ..notices import services as notices
 
-    found = notices.latest_visible(request.dbsession, request.identity, limit)
-    read = notices.read_ids(request.dbsession, request.identity, [n.id for n in found])
-    return [(n, n.id in read) for n in found]
+    return notices.latest_visible(request.dbsession, request.identity, limit)
 
 
 def module_home(request, module):
