@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pyramid.config import Configurator
 
+from .requests import fold_request_extensions
 from .plugin_host import build_plugin_manager, enabled_modules
 from .settings import normalise
 
@@ -49,6 +50,7 @@ def make_config(settings: dict, extra_plugins: dict | None = None) -> Configurat
 
         config.add_permission_rule(f"{module.key}:module:use", granted(module.key))
     pm.hook.kjgl_includeme(config=config)
+    fold_request_extensions(config)
     return config
 
 
