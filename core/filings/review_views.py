@@ -95,6 +95,7 @@ def review_list(request, filing):
     chain = services.chain_for(request, filing)
     years = sorted(set(request.dbsession.scalars(
         select(Batch.year).where(Batch.module_key == filing.module_key))), reverse=True)
+    head = is_head(request.dbsession, request.identity)
     return {
         "page_title": f"{filing.title} — 审核", "filing": filing, "page": page, "filters": filters,
         "states": REVIEW_STATES, "years": years, "districts": _districts(request),
@@ -103,8 +104,9 @@ def review_list(request, filing):
         "list_filters": list_filter_choices(request, filing),
         "graded": any(step.grades for step in chain.steps),
         "assignees": assignment.assignees(request.dbsession, [s.id for s in page.items]),
-        "colleagues": assignment.colleagues(request.dbsession, request.identity.agency_id),
-        "is_head": is_head(request.dbsession, request.identity),
+        # only the head assigns: the others' page never shows the colleagues
+        "colleagues": assignment.colleagues(request.dbsession, request.identity.agency_id) if head else [],
+        "is_head": head,
     }
 
 
