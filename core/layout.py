@@ -81,12 +81,32 @@ def macro_templates(registry) -> dict:
     return found
 
 
+def static_links(request):
+    """``link(route_name)`` for the layout: the URL of a route without
+    parameters from its path, generated once per process. ``route_url``
+    costs about as much as a page's whole menu decision, and the layout asks
+    for up to fifty (every menu item, the header's links)."""
+    app_url = request.application_url
+    paths = request.registry.setdefault("kjgl.static_route_paths", {})
+
+    def link(name: str) -> str:
+        path = paths.get(name)
+        if path is None:
+            route = request.registry.getUtility(IRoutesMapper).get_route(name)
+            if route is None or route.pregenerator is not None or any(c in route.pattern for c in "{*"):
+                return request.route_url(name)
+            path = paths[name] = route.generate({})
+        return app_url + path
+    return link
+
+
 def add_globals(event):
     request = event.get("request")
     if request is None or not str(event.get("renderer_name", "")).endswith(".pt"):
         return  # a JSON answer (session ping, form checks) shows no menu, user bar or bell
     event.update(macro_templates(request.registry))
     event["json_dumps"] = _json_dumps
+    event["link"] = static_links(request)
     event["has_route"] = lambda name: request.registry.getUtility(IRoutesMapper).get_route(name) is not None
     event["site_title"] = request.registry.settings["kjgl.title"]
     event.setdefault("page_title", "")
