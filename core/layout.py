@@ -82,7 +82,7 @@ def macro_templates(registry) -> dict:
 
 
 def static_links(request):
-    """``link(route_name)`` for the layout: the URL of a route without
+    """``route_link(route_name)`` for the layout: the URL of a route without
     parameters from its path, generated once per process. ``route_url``
     costs about as much as a page's whole menu decision, and the layout asks
     for up to fifty (every menu item, the header's links)."""
@@ -106,7 +106,7 @@ def add_globals(event):
         return  # a JSON answer (session ping, form checks) shows no menu, user bar or bell
     event.update(macro_templates(request.registry))
     event["json_dumps"] = _json_dumps
-    event["link"] = static_links(request)
+    event["route_link"] = static_links(request)
     event["has_route"] = lambda name: request.registry.getUtility(IRoutesMapper).get_route(name) is not None
     event["site_title"] = request.registry.settings["kjgl.title"]
     event.setdefault("page_title", "")
