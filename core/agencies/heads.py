@@ -8,8 +8,9 @@ marks and unmarks; every change is audited with the head before and after.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from sqlalchemy import DateTime, ForeignKey, select
+from sqlalchemy import DateTime, ForeignKey, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..accounts.models import User
@@ -35,7 +36,13 @@ class HeadRefused(Exception):
 def head_id(db, agency_id: int | None) -> int | None:
     if agency_id is None:
         return None
-    return db.scalar(select(AgencyHead.user_id).where(AgencyHead.agency_id == agency_id))
+    return db.scalar(_head_of(), {"agency_id": agency_id})
+
+
+@functools.cache
+def _head_of():
+    # asked on every reviewer's list: built once per process
+    return select(AgencyHead.user_id).where(AgencyHead.agency_id == bindparam("agency_id"))
 
 
 def is_head(db, user) -> bool:

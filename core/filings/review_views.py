@@ -4,10 +4,11 @@ form, and the yearly batches (city level)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
-from sqlalchemy import case, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from .. import masking
@@ -64,6 +65,16 @@ def filtered(request, filing):
     return stmt.order_by(first, Submission.submitted_at.desc(), Submission.id.desc()), filters
 
 
+def batch_years(db, module_key: str) -> list[int]:
+    """The years of the module's batches, newest first (the year filter)."""
+    return sorted(set(db.scalars(_batch_years(), {"module_key": module_key})), reverse=True)
+
+
+@functools.cache
+def _batch_years():
+    return select(Batch.year).where(Batch.module_key == bindparam("module_key"))
+
+
 def list_filter_choices(request, filing) -> list:
     """(filter, choices) of the plugin's filters, within the reviewer's scope."""
     scoped = review.reviewer_scope(select(Submission).where(Submission.module_key == filing.module_key),
@@ -93,8 +104,7 @@ def review_list(request, filing):
     stmt, filters = filtered(request, filing)
     page = paginate(request.dbsession, stmt.options(*LIST_LOADS), request, 15)
     chain = services.chain_for(request, filing)
-    years = sorted(set(request.dbsession.scalars(
-        select(Batch.year).where(Batch.module_key == filing.module_key))), reverse=True)
+    years = batch_years(request.dbsession, filing.module_key)
     head = is_head(request.dbsession, request.identity)
     return {
         "page_title": f"{filing.title} — 审核", "filing": filing, "page": page, "filters": filters,

@@ -9,8 +9,9 @@ removed from it: the assignment is dropped and they can no longer decide it
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
-from sqlalchemy import DateTime, ForeignKey, String, select
+from sqlalchemy import DateTime, ForeignKey, String, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..accounts.models import User
@@ -53,28 +54,45 @@ def recused(db, submission_ids, user_id: int) -> set[int]:
     ids = list(submission_ids)
     if not ids:
         return set()
-    return set(db.scalars(select(Recusal.submission_id).where(Recusal.submission_id.in_(ids),
-                                                              Recusal.user_id == user_id)))
+    return set(db.scalars(_recused(), {"ids": ids, "uid": user_id}))
 
 
 def assignees(db, submission_ids) -> dict[int, User]:
     ids = list(submission_ids)
     if not ids:
         return {}
-    from ..crypto import defer_sealed
-
-    return {sid: user for sid, user in db.execute(
-        select(Assignment.submission_id, User).options(*defer_sealed(User)).join(User, User.id == Assignment.user_id)
-        .where(Assignment.submission_id.in_(ids))).all()}
+    return {sid: user for sid, user in db.execute(_assignees(), {"ids": ids}).all()}
 
 
 def colleagues(db, agency_id: int) -> list[User]:
     """The agency's active staff (their sealed numbers left unread: the list shows names)."""
+    return list(db.scalars(_colleagues(), {"agency_id": agency_id}))
+
+
+# the reviewer's list asks these on every page: built once per process (a
+# statement built per call cost about as much again as running it)
+@functools.cache
+def _recused():
+    return select(Recusal.submission_id).where(Recusal.submission_id.in_(bindparam("ids", expanding=True)),
+                                               Recusal.user_id == bindparam("uid"))
+
+
+@functools.cache
+def _assignees():
     from ..crypto import defer_sealed
 
-    return list(db.scalars(select(User).options(*defer_sealed(User))
-                           .where(User.kind == "agency", User.agency_id == agency_id, User.status == "active")
-                           .order_by(User.name, User.id)))
+    return (select(Assignment.submission_id, User).options(*defer_sealed(User))
+            .join(User, User.id == Assignment.user_id)
+            .where(Assignment.submission_id.in_(bindparam("ids", expanding=True))))
+
+
+@functools.cache
+def _colleagues():
+    from ..crypto import defer_sealed
+
+    return (select(User).options(*defer_sealed(User))
+            .where(User.kind == "agency", User.agency_id == bindparam("agency_id"), User.status == "active")
+            .order_by(User.name, User.id))
 
 
 def assign(db, chain, subs: list[Submission], actor, assignee_id: int, *, ip=None) -> tuple[list, list]:

@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 from decimal import Decimal
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, exists, select, update
 
 from ..agencies.models import Agency
 from ..audit.services import changes, record, snapshot
@@ -295,13 +295,13 @@ def decidable(db, chain: ReviewChain, subs, reviewer) -> dict[int, bool]:
     agency = reviewer.agency if reviewer is not None and reviewer.kind == "agency" else None
     pending = [s.id for s in subs if s.state == "submitted"]
     routed: dict[int, int] = {}
+    stepped_away: set[int] = set()
     if agency is not None and pending:
-        routed = dict(db.execute(
-            select(SubmissionRoute.submission_id, SubmissionRoute.agency_id)
-            .join(Submission, Submission.id == SubmissionRoute.submission_id)
-            .where(SubmissionRoute.submission_id.in_(pending), SubmissionRoute.step == Submission.step)).all())
-
-    stepped_away = recused(db, pending, reviewer.id) if agency is not None else set()
+        for sid, routed_to, away in db.execute(_routes_and_recusals(), {"ids": pending, "uid": reviewer.id}):
+            if routed_to is not None:
+                routed[sid] = routed_to
+            if away:
+                stepped_away.add(sid)
 
     def mine(s) -> bool:
         if agency is None or s.state != "submitted" or s.id in stepped_away:
@@ -311,6 +311,20 @@ def decidable(db, chain: ReviewChain, subs, reviewer) -> dict[int, bool]:
         return chain.step(s.step).level == agency.level
 
     return {s.id: mine(s) for s in subs}
+
+
+@functools.cache
+def _routes_and_recusals():
+    """Each record's stored route of its current step (if any) and whether
+    the reviewer ``uid`` declared a conflict on it, for the records ``ids``:
+    one statement, built once per process."""
+    from .assignment import Recusal
+
+    away = exists().where(Recusal.submission_id == Submission.id, Recusal.user_id == bindparam("uid"))
+    return (select(Submission.id, SubmissionRoute.agency_id, away)
+            .outerjoin(SubmissionRoute, and_(SubmissionRoute.submission_id == Submission.id,
+                                             SubmissionRoute.step == Submission.step))
+            .where(Submission.id.in_(bindparam("ids", expanding=True))))
 
 
 def decide(db, chain: ReviewChain, sub: Submission, reviewer, *, decision: str, opinion: str = "",
