@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pyramid.config import Configurator
 
-from .requests import fold_request_extensions
+from .requests import fold_request_extensions, router_skips_extensions
 from .plugin_host import build_plugin_manager, enabled_modules
 from .settings import normalise
 
@@ -54,11 +54,19 @@ def make_config(settings: dict, extra_plugins: dict | None = None) -> Configurat
     return config
 
 
+def make_wsgi_app(config):
+    """``config.make_wsgi_app()``, its router leaving the request properties
+    to the request class (core/requests.py)."""
+    app = config.make_wsgi_app()
+    router_skips_extensions(app)
+    return app
+
+
 def main(global_config, **settings):
     """PasteDeploy app factory (``use = egg:kjgl``)."""
     from .warmup import compile_templates, use_template_cache
 
-    app = make_config(settings).make_wsgi_app()
+    app = make_wsgi_app(make_config(settings))
     use_template_cache(app.registry.settings["kjgl.template_cache"])
     compile_templates(app.registry)
     return app

@@ -15,10 +15,12 @@ from pyramid.request import Request
 
 
 def fold_request_extensions(config) -> None:
-    """After ``config.commit()``: move the registered request properties and
-    methods onto one request class and register it as the request factory,
-    leaving Pyramid nothing to apply per request. Requests made anywhere
-    from the registry (the router, ``pyramid.scripting.prepare``) are of it."""
+    """After ``config.commit()``: a request class holding the registered
+    request properties and methods, registered as the request factory.
+    The registry keeps its extensions, so a request made elsewhere
+    (``pyramid.scripting.prepare`` with a request of its own) still gets
+    them the usual way; :func:`router_skips_extensions` spares the router's
+    requests, which are of this class already."""
     config.commit()
     registry = config.registry
     extensions = registry.queryUtility(IRequestExtensions)
@@ -29,5 +31,13 @@ def fold_request_extensions(config) -> None:
         return  # a factory function: leave Pyramid's per-request way alone
     attrs = {**extensions.methods, **dict(extensions.descriptors), "__module__": __name__}
     registry.registerUtility(type("KjglRequest", (base,), attrs), IRequestFactory)
-    extensions.methods = {}
-    extensions.descriptors = {}
+    registry["kjgl.folded_extensions"] = extensions
+
+
+def router_skips_extensions(app) -> None:
+    """The router's requests come from the folded class: nothing to apply per
+    request (unless an extension was added after the fold)."""
+    folded = app.registry.get("kjgl.folded_extensions")
+    if folded is not None and app.request_extensions is folded \
+            and app.request_factory is app.registry.queryUtility(IRequestFactory):
+        app.request_extensions = None

@@ -136,7 +136,7 @@ def _test_session(**kw):
 def make_app(connection, database_url, storage_dir):
     import webtest
 
-    from kjgl.core import make_config
+    from kjgl.core import make_config, make_wsgi_app
 
     _current["connection"] = connection
 
@@ -149,7 +149,7 @@ def make_app(connection, database_url, storage_dir):
         app = _apps.get(key) if not extra_plugins else None
         if app is None:
             settings["kjgl.session_factory"] = _test_session
-            app = make_config(settings, extra_plugins).make_wsgi_app()
+            app = make_wsgi_app(make_config(settings, extra_plugins))
             if not extra_plugins:
                 _apps[key] = app
         return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1"})
@@ -226,7 +226,7 @@ def serve_demo(root, **overrides):
     command); yields the base URL. ``overrides`` are settings."""
     import threading
 
-    from kjgl.core import demo, make_config, migrate, serving
+    from kjgl.core import demo, make_config, make_wsgi_app, migrate, serving
     from kjgl.core.db import get_engine, get_session_factory
     from kjgl.core.plugin_host import build_plugin_manager
     from kjgl.core.settings import normalise
@@ -244,7 +244,7 @@ def serve_demo(root, **overrides):
     session.close()
     engine.dispose()
 
-    app = make_config(raw).make_wsgi_app()
+    app = make_wsgi_app(make_config(raw))
     # as ``kjgl serve`` runs it: bodies bounded, refusals as the app's 413 page
     server = serving.create_server(app, **serving.waitress_options({}, app.registry.settings,
                                                                    host="127.0.0.1", port=0, threads=4))

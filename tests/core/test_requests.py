@@ -21,5 +21,18 @@ def test_every_request_is_of_the_one_class_holding_the_features_properties(make_
     cls = seen[0]
     for name in ("dbsession", "tm", "kjgl_identity", "granted_modules", "records_root"):
         assert name in vars(cls), name
-    extensions = registry.queryUtility(IRequestExtensions)
-    assert not extensions.descriptors and not extensions.methods
+    # the router applies nothing per request; the registry keeps them for
+    # requests made elsewhere
+    assert app.app.request_extensions is None
+    assert set(registry.queryUtility(IRequestExtensions).descriptors) >= {"dbsession", "kjgl_identity"}
+
+
+def test_a_request_made_outside_the_router_still_gets_the_properties(make_app):
+    from pyramid.request import Request
+    from pyramid.scripting import prepare
+
+    env = prepare(request=Request.blank("/"), registry=make_app().app.registry)
+    try:
+        assert hasattr(env["request"], "granted_modules") and hasattr(env["request"], "dbsession")
+    finally:
+        env["closer"]()
