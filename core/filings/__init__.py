@@ -19,28 +19,49 @@ def records_root(request):
     deployment's province (``kjgl.province``), whose districts
     ``services.district_agency`` routes records to. None when the tree has no
     such bureau."""
-    from ..agencies.services import province_bureau
-
-    return province_bureau(request.dbsession, request.registry.settings.get("kjgl.province"))
+    return _agency_roots(request)["root"]
 
 
 def record_roots(request, filing: FilingType) -> list:
     """The agencies under which ``filing``'s records lie: the accepting
     agencies (``kjgl.accepting.<module>``) when its chain has a step the
-    applicant's chosen agency decides, else :func:`records_root`. Read once
-    per request and filing."""
-    cache = request.__dict__.setdefault("_kjgl_record_roots", {})
-    if filing.module_key not in cache:
-        from ..review.services import CHOSEN
-        from .tabbed import accepting_agencies
+    applicant's chosen agency decides, else :func:`records_root`."""
+    roots = _agency_roots(request)
+    if filing.module_key in roots["accepting"]:
+        return roots["accepting"][filing.module_key]
+    return [roots["root"]] if roots["root"] is not None else []
 
-        chain = request.registry.get("kjgl.review_chains", {}).get(filing.kind)
-        if chain is not None and any(step.level == CHOSEN for step in chain.steps):
-            cache[filing.module_key] = accepting_agencies(request.dbsession, request.registry.settings,
-                                                          filing.module_key)
-        else:
-            cache[filing.module_key] = [request.records_root] if request.records_root is not None else []
-    return cache[filing.module_key]
+
+ROOTS_KEY = "kjgl.agency_roots"
+
+
+def _agency_roots(request) -> dict:
+    """The province's bureau (``root``, the first city-level agency of the
+    region ``kjgl.province``) and, by module, the accepting agencies of every
+    filing whose chain has a step the applicant's chosen agency decides: read
+    in one statement, once per request (the menu decides every filing's rules
+    on every page of agency staff)."""
+    found = request.__dict__.get(ROOTS_KEY)
+    if found is None:
+        from ..review.services import CHOSEN
+        from .tabbed import accepting_tokens, agencies_statement, pick_accepting
+
+        settings, registry = request.registry.settings, request.registry
+        chains = registry.get("kjgl.review_chains", {})
+        chosen = {f.module_key: accepting_tokens(settings, f.module_key)
+                  for f in registry.get(REGISTRY_KEY, {}).values()
+                  if f.kind in chains and any(step.level == CHOSEN for step in chains[f.kind].steps)}
+        province = settings.get("kjgl.province") or None
+        tokens = tuple(sorted({t for ts in chosen.values() for t in ts}))
+        candidates = []
+        if province is not None or tokens:
+            candidates = list(request.dbsession.scalars(agencies_statement(province is not None, tokens),
+                                                        {"region": province}))
+        bureaus = [a for a in candidates if a.level == "city" and a.region == province]
+        found = request.__dict__[ROOTS_KEY] = {
+            "root": min(bureaus, key=lambda a: a.id) if bureaus else None,
+            "accepting": {key: pick_accepting(ts, candidates) for key, ts in chosen.items()}}
+    return found
 
 
 def agency_in_jurisdiction(filing: FilingType, *levels):

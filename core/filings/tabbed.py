@@ -289,29 +289,50 @@ def completeness(db, filing: FilingType, sub: Submission) -> dict[str, int]:
     return counts
 
 
+def accepting_tokens(settings: Mapping[str, Any], module_key: str) -> list[str]:
+    """``kjgl.accepting.<module>``: agency codes, or ``level:city`` for every agency of a level."""
+    return aslist(settings.get(f"kjgl.accepting.{module_key}", ""))
+
+
 def accepting_agencies(db, settings: Mapping[str, Any], module_key: str) -> list[Agency]:
     """The agencies this deployment lets applicants choose for ``module_key``
     (``kjgl.accepting.<module>``: agency codes, or ``level:city`` for every
     agency of a level), in the order listed."""
+    tokens = accepting_tokens(settings, module_key)
+    if not tokens:
+        return []
+    return pick_accepting(tokens, db.scalars(agencies_statement(False, tuple(sorted(set(tokens))))))
+
+
+def pick_accepting(tokens: list[str], candidates) -> list[Agency]:
+    """The accepting agencies of ``tokens`` among ``candidates`` (which hold
+    every agency a token names): in the order listed, a level's by path."""
+    candidates = sorted(candidates, key=lambda a: a.path)
     out: list[Agency] = []
-    for token in aslist(settings.get(f"kjgl.accepting.{module_key}", "")):
+    for token in tokens:
         if token.startswith("level:"):
-            found = db.scalars(_agencies_of_level(), {"level": token[6:]})
+            found = [a for a in candidates if a.level == token[6:]]
         else:
-            found = db.scalars(_agency_of_code(), {"code": token})
+            found = [a for a in candidates if a.code == token]
         out += [a for a in found if a not in out]
     return out
 
 
-# asked on every page of agency staff (the filings' menu rules): built once per process
 @functools.cache
-def _agencies_of_level():
-    return select(Agency).where(Agency.level == bindparam("level")).order_by(Agency.path)
+def agencies_statement(with_province: bool, tokens: tuple[str, ...]):
+    """One SELECT of the agencies ``tokens`` name (and, ``with_province``,
+    the city-level bureaus of the region ``:region``). Asked on every page
+    of agency staff (the filings' menu rules): built once per process and
+    deployment setting."""
+    from sqlalchemy import and_, false, or_
 
-
-@functools.cache
-def _agency_of_code():
-    return select(Agency).where(Agency.code == bindparam("code"))
+    levels = [t[6:] for t in tokens if t.startswith("level:")]
+    codes = [t for t in tokens if not t.startswith("level:")]
+    wanted = [Agency.level.in_(levels)] if levels else []
+    wanted += [Agency.code.in_(codes)] if codes else []
+    if with_province:
+        wanted.append(and_(Agency.level == "city", Agency.region == bindparam("region")))
+    return select(Agency).where(or_(*wanted) if wanted else false()).order_by(Agency.path)
 
 
 def submit(ctx: Context, filing: FilingType, chain, sub: Submission, agency_id: Any = None
