@@ -211,6 +211,106 @@ def test_the_outbox(make_app, dbsession, sql_statements):
     constant(sql_statements, as_(make_app, admin), "/dev/outbox", add)
 
 
+def test_the_batches_list(make_app, dbsession, sql_statements):
+    """Each batch opened by another district's bureau (its 开放单位 is shown)."""
+    city = factories.user(dbsession, "agency", agency_code="tj")
+    openers = {code: factories.user(dbsession, "agency", agency_code=code) for code in Records.DISTRICTS}
+    add = rows(dbsession, lambda i: review.open_batch(
+        dbsession, MODULE, 2000 + i, dt.date.today() + dt.timedelta(days=30),
+        openers[Records.DISTRICTS[i % len(Records.DISTRICTS)]]))
+    constant(sql_statements, as_(make_app, city), f"/{MODULE}/batches", add)
+
+
+def notices_of(dbsession, publishers, **values):
+    """``make_row`` publishing the i-th notice by the i-th publisher in turn."""
+    from kjgl.core.notices import services as notices
+
+    def make(i):
+        notice = notices.save(dbsession, publishers[i % len(publishers)],
+                              {"title": f"通知{i}", "body": "正文", "target": "subtree", **values})
+        notices.publish(dbsession, publishers[i % len(publishers)], notice)
+    return make
+
+
+def test_the_notices_list(make_app, dbsession, sql_statements):
+    """An applicant reads notices of its district's and of the city's bureau."""
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    applicant = factories.user(dbsession, "individual", organisation=org)
+    publishers = [factories.user(dbsession, "agency", agency_code=code) for code in ("tj-d01", "tj")]
+    constant(sql_statements, as_(make_app, applicant), "/notices", rows(dbsession, notices_of(dbsession, publishers)))
+
+
+def test_the_notices_management_list(make_app, dbsession, sql_statements):
+    staff = [factories.user(dbsession, "agency", agency_code="tj") for _ in range(3)]
+    constant(sql_statements, as_(make_app, staff[0]), "/notices/manage",
+             rows(dbsession, notices_of(dbsession, staff)))
+
+
+def test_who_read_a_notice(make_app, dbsession, sql_statements):
+    from kjgl.core.notices import services as notices
+    from kjgl.core.notices.models import Notice
+
+    city = factories.user(dbsession, "agency", agency_code="tj")
+    notices_of(dbsession, [city])(0)
+    notice = dbsession.scalars(review.select(Notice)).one()
+
+    def reader(i):
+        org = factories.organisation(dbsession, agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
+        notices.mark_read(dbsession, factories.user(dbsession, "individual", organisation=org), notice)
+
+    constant(sql_statements, as_(make_app, city), f"/notices/{notice.id}/reads", rows(dbsession, reader))
+
+
+def test_the_messages(make_app, dbsession, sql_statements):
+    """站内消息 about records of several modules (each row links nowhere but its own open page)."""
+    from kjgl.core.notifications.services import notify
+
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    applicant = factories.user(dbsession, "individual", organisation=org)
+    add = rows(dbsession, lambda i: notify(dbsession, [applicant], kind="review_returned", title=f"退回{i}",
+                                           body="请修改", object_type="submission", object_id=i + 1,
+                                           module_key=MODULE))
+    constant(sql_statements, as_(make_app, applicant), "/messages", add)
+
+
+def test_the_online_sessions(make_app, dbsession, sql_statements):
+    """在线用户: each session of another user (its account and name are shown)."""
+    secadmin = factories.user(dbsession, "security_admin")
+    add = rows(dbsession, lambda i: factories.user_session(dbsession, factories.user(
+        dbsession, "individual", organisation=factories.organisation(dbsession))))
+    constant(sql_statements, as_(make_app, secadmin), "/admin/sessions", add)
+
+
+def test_my_sessions(make_app, dbsession, sql_statements):
+    applicant = factories.user(dbsession, "individual", organisation=factories.organisation(dbsession))
+    constant(sql_statements, as_(make_app, applicant), "/account/sessions",
+             rows(dbsession, lambda i: factories.user_session(dbsession, applicant)))
+
+
+def test_the_dormant_accounts(make_app, dbsession, sql_statements):
+    secadmin = factories.user(dbsession, "security_admin")
+    long_ago = utcnow() - dt.timedelta(days=3650)
+    add = rows(dbsession, lambda i: factories.user(
+        dbsession, "individual", organisation=factories.organisation(dbsession), created_at=long_ago,
+        last_login_at=long_ago))
+    constant(sql_statements, as_(make_app, secadmin), "/admin/dormant", add)
+
+
+def test_the_agencies_tree(make_app, dbsession, sql_statements):
+    """主管部门管理: districts added under two cities, each with its staff counted."""
+    from kjgl.core.agencies import manage
+
+    admin = factories.user(dbsession, "admin")
+    parents = [factories.agency(dbsession, code) for code in ("tj", "cq")]
+
+    def agency(i):
+        added = manage.create(dbsession, admin, parent=parents[i % len(parents)], name=f"新增科技局{i}",
+                              kind="district", region=f"新区{i}")
+        factories.user(dbsession, "agency", agency_code=added.code)
+
+    constant(sql_statements, as_(make_app, admin), "/admin/agencies", rows(dbsession, agency))
+
+
 def reads(statements, table) -> int:
     """Statements reading ``table``: named in their FROM or in a subquery of
     their column list (the identity's grants), not in a condition."""
