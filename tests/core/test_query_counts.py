@@ -66,16 +66,16 @@ class Records:
 
     DISTRICTS = ("tj-d01", "tj-d02", "tj-d08")
 
-    def __init__(self, db, chain, district=None, organisation=None, applicant=None, submit=True):
-        self.db, self.chain, self.n = db, chain, 0
+    def __init__(self, db, chain, district=None, organisation=None, applicant=None, submit=True, module=MODULE):
+        self.db, self.chain, self.n, self.module = db, chain, 0, module
         self.district, self.organisation, self.applicant, self.submit = district, organisation, applicant, submit
         self.city = factories.user(db, "agency", agency_code="tj")
         self.batches = {}
 
     def batch(self, year):
         if year not in self.batches:
-            self.batches[year] = review.open_batch(self.db, MODULE, year, dt.date.today() + dt.timedelta(days=30),
-                                                   self.city)
+            self.batches[year] = review.open_batch(self.db, self.module, year,
+                                                   dt.date.today() + dt.timedelta(days=30), self.city)
         return self.batches[year]
 
     def add(self, count):
@@ -84,8 +84,9 @@ class Records:
             code = self.district or self.DISTRICTS[self.n % len(self.DISTRICTS)]
             org = self.organisation or factories.organisation(self.db, agency_code=code)
             applicant = self.applicant or factories.user(self.db, "individual", organisation=org)
-            sub = review.create_draft(self.db, module_key=MODULE, kind=MODULE, batch=self.batch(2000 + self.n % 7),
-                                      organisation=org, applicant=applicant, title=f"众创空间{self.n}")
+            sub = review.create_draft(self.db, module_key=self.module, kind=self.module,
+                                      batch=self.batch(2000 + self.n % 7), organisation=org, applicant=applicant,
+                                      title=f"众创空间{self.n}")
             sub.agency_id = factories.agency(self.db, code).id
             self.db.flush()
             if self.submit:
