@@ -23,16 +23,20 @@ MODULE = "makerspace"
 
 def constant(sql_statements, app, url, add_rows, first=1, then=50):
     """The statements of GET ``url`` with ``first`` rows and with ``then``
-    rows must be as many; on failure the message shows the extra ones."""
+    rows must be as many; on failure the message shows the extra ones.
+    ``url`` may be several pages showing the same rows (made once)."""
+    urls = [url] if isinstance(url, str) else list(url)
     add_rows(first)
-    app.get(url)  # the first request after login may set things up once
-    one = sql_statements(lambda: app.get(url, status=200))
+    for each in urls:
+        app.get(each)  # the first request after login may set things up once
+    one = {each: sql_statements(lambda: app.get(each, status=200)) for each in urls}
     add_rows(then - first)
-    many = sql_statements(lambda: app.get(url, status=200))
-    assert len(many) == len(one), (
-        f"{url}: {len(one)} statements with {first} row(s), {len(many)} with {then}:\n"
-        + "\n".join(line[:160] for line in difflib.unified_diff(one, many, lineterm="", n=0)))
-    return one
+    for each in urls:
+        many = sql_statements(lambda: app.get(each, status=200))
+        assert len(many) == len(one[each]), (
+            f"{each}: {len(one[each])} statements with {first} row(s), {len(many)} with {then}:\n"
+            + "\n".join(line[:160] for line in difflib.unified_diff(one[each], many, lineterm="", n=0)))
+    return one[urls[0]] if isinstance(url, str) else one
 
 
 def rows(dbsession, make_row):
