@@ -164,10 +164,12 @@ def test_the_custom_query(city, dbsession, sql_statements):
     constant(sql_statements, city, f"{AG}/custom-query/", rows(dbsession, filed))
 
 
-def test_the_statistics_drill_through(city, dbsession, sql_statements):
+def test_the_statistics_and_their_drill_through(city, dbsession, sql_statements):
+    """The drill-through list behind a cell, and the tables themselves (one row per district)."""
     params = "table=listing&tab=count&measure=listed&year=" + str(dt.date.today().year)
-    constant(sql_statements, city, f"{AG}/statistics/drill/?{params}",
-             rows(dbsession, lambda i: enterprise(dbsession, i)))
+    urls = [f"{AG}/statistics/drill/?{params}"] + [f"{AG}/statistics/{path}/"
+                                                   for path in ("progress", "listing", "annual", "overview")]
+    constant(sql_statements, city, urls, rows(dbsession, lambda i: enterprise(dbsession, i)))
 
 
 def new_versions(db, org, user, i=0):
