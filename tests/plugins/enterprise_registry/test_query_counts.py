@@ -2,8 +2,8 @@
 rows as for one (issue 9): the agencies' lists (基本信息审核, 企业信息查询列表,
 年报数据审核, 年报数据查询, the 认定库 and every screened pool), 知识价值信用评级
 and 科技创新券 (the enterprise's and the district's), 自定义查询, the
-statistics' drill-through, and an enterprise's detail and home with many
-versions and reports. Each row is an enterprise of its own, in one of three
+statistics and their drill-through, and an enterprise's detail and home with
+many versions and reports. Each row is an enterprise of its own, in one of three
 districts."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import datetime as dt
 import pytest
 
 from kjgl.plugins.enterprise_registry import declaration_services as ds
-from kjgl.plugins.enterprise_registry import pools
+from kjgl.plugins.enterprise_registry import pools, services
 from kjgl.plugins.enterprise_registry.schemas import REPORT
 from tests.core.test_query_counts import constant, rows
 
@@ -181,8 +181,8 @@ def new_versions(db, org, user, i=0):
         for _ in range(count):
             sub = submitted_basic(db, org, user, name)
             decide(db, "enterprise_registry.basic", sub, district_reviewer, decision="return", opinion="请补充")
-            from kjgl.plugins.enterprise_registry import services
-            services.submit_basic(ctx(db, user), sub)
+            outcome, _ = services.submit_basic(ctx(db, user), sub)
+            assert outcome.ok, outcome
             decide(db, "enterprise_registry.basic", sub, district_reviewer)
         db.expire_all()
     return add
