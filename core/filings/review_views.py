@@ -389,8 +389,9 @@ def batches(request, filing):
                 flash(request, f"已开放{batch.title}填报，截止{batch.deadline:%Y-%m-%d}"
                       + ("，并已发布通知公告" if request.POST.get("notice") == "1" else ""))
                 return HTTPSeeOther(request.route_url(f"{filing.module_key}.batches"))
+    # each row shows (and is managed by) its owner agency: loaded with the rows
     rows = list(request.dbsession.scalars(select(Batch).where(Batch.module_key == filing.module_key)
-                                          .order_by(Batch.year.desc())))
+                                          .options(joinedload(Batch.owner_agency)).order_by(Batch.year.desc())))
     return {"page_title": f"{filing.title} — 填报批次", "filing": filing, "batches": rows,
             "schema": batch_schema(filing), "values": values, "errors": errors, "today": dt.date.today(),
             "manageable": {b.id for b in rows if review.may_manage_batch(request.identity, b)}}

@@ -113,6 +113,12 @@ def visible(db, user):
     return stmt
 
 
+def with_publisher(stmt):
+    """:func:`visible`'s rows with their publisher (发布单位, which the lists
+    show) from the join already there, not one query per publishing agency."""
+    return stmt.options(contains_eager(Notice.agency))
+
+
 def latest_visible(db, user, limit: int) -> list[tuple[Notice, object]]:
     """The first ``limit`` rows of :func:`visible` (the portal's notices) as
     (notice, read_at), each notice with its agency, in one statement built
@@ -127,8 +133,7 @@ def latest_visible(db, user, limit: int) -> list[tuple[Notice, object]]:
         if org is None or org.agency is None:
             return []
         if org.legal_type is None:  # compares with IS NULL: the statement built for it
-            return [tuple(row) for row in db.execute(
-                visible(db, user).options(contains_eager(Notice.agency)).limit(limit))]
+            return [tuple(row) for row in db.execute(with_publisher(visible(db, user)).limit(limit))]
         variant = "individual" if user.kind == "individual" else "organisation"
         params = {"path": org.agency.path, "legal_type": org.legal_type}
     return [tuple(row) for row in db.execute(_latest_visible(variant, limit), {**params, "uid": user.id})]
@@ -149,10 +154,10 @@ def _latest_visible(variant: str, limit: int):
                 ModuleGrant.user_id == uid, ModuleGrant.module_key == Notice.target_value))))
         audience = and_(Notice.status == "published", path.startswith(Agency.path), or_(*targets))
     read = select(NoticeRead.notice_id, NoticeRead.read_at).where(NoticeRead.user_id == uid).subquery()
-    return (select(Notice, read.c.read_at).join(Agency, Agency.id == Notice.agency_id)
-            .outerjoin(read, read.c.notice_id == Notice.id).where(audience)
-            .options(contains_eager(Notice.agency))
-            .order_by(read.c.read_at.is_not(None), Notice.published_at.desc(), Notice.id.desc()).limit(limit))
+    return with_publisher(select(Notice, read.c.read_at).join(Agency, Agency.id == Notice.agency_id)
+                          .outerjoin(read, read.c.notice_id == Notice.id).where(audience)
+                          .order_by(read.c.read_at.is_not(None), Notice.published_at.desc(), Notice.id.desc())
+                          .limit(limit))
 
 
 def readable(db, user, notice_id: int) -> Notice | None:

@@ -54,7 +54,7 @@ def _choices(request):
 
 @view_config(route_name="notices", renderer=T + "list.pt", permission="core:account:self")
 def notice_list(request):
-    stmt = services.visible(request.dbsession, request.identity)
+    stmt = services.with_publisher(services.visible(request.dbsession, request.identity))
     page = paginate(request.dbsession, stmt, request, 20)
     return {"page_title": "通知公告", "page": page,
             "read": services.read_ids(request.dbsession, request.identity, [n.id for n in page.items])}

@@ -268,11 +268,17 @@ DECISION = Schema(
 
 
 def _history_of_enterprise(db, organisation_id):
-    """Every opinion on every version of the basic information, newest version first."""
-    out = []
-    for v in standing.versions(db, BASIC, organisation_id):
-        out += [(standing.version_number(v), e) for e in review.history(db, v) if e.decision != "submit"]
-    return out
+    """Every opinion on every version of the basic information, newest
+    version first: the events of all versions in one query, not one per version."""
+    from kjgl.core.review.models import ReviewEvent
+
+    rank = {v.id: (i, standing.version_number(v))
+            for i, v in enumerate(standing.versions(db, BASIC, organisation_id))}
+    if not rank:
+        return []
+    events = db.scalars(select(ReviewEvent).where(ReviewEvent.submission_id.in_(list(rank)),
+                                                  ReviewEvent.decision != "submit").order_by(ReviewEvent.id))
+    return [(rank[e.submission_id][1], e) for e in sorted(events, key=lambda e: rank[e.submission_id][0])]
 
 
 def basic_detail(request, errors=None, values=None, message="", status=200):

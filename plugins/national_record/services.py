@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from kjgl.core.audit.services import changes, record, snapshot
 from kjgl.core.filings import tabbed
@@ -56,8 +57,10 @@ def save_carrier(db, actor, values, carrier: Carrier | None = None, ip=None) -> 
 
 
 def applications_of(db, organisation_id: int) -> list[tuple[Submission, Carrier | None]]:
+    """The operator's applications with their carriers and batches (a row shows its year)."""
     rows = db.execute(
-        select(Submission, Carrier).join(Application, Application.submission_id == Submission.id)
+        select(Submission, Carrier).options(joinedload(Submission.batch))
+        .join(Application, Application.submission_id == Submission.id)
         .outerjoin(Carrier, Carrier.id == Application.carrier_id)
         .where(Submission.module_key == FILING.module_key, Submission.organisation_id == organisation_id)
         .order_by(Submission.id.desc())).all()

@@ -23,16 +23,20 @@ MODULE = "makerspace"
 
 def constant(sql_statements, app, url, add_rows, first=1, then=50):
     """The statements of GET ``url`` with ``first`` rows and with ``then``
-    rows must be as many; on failure the message shows the extra ones."""
+    rows must be as many; on failure the message shows the extra ones.
+    ``url`` may be several pages showing the same rows (made once)."""
+    urls = [url] if isinstance(url, str) else list(url)
     add_rows(first)
-    app.get(url)  # the first request after login may set things up once
-    one = sql_statements(lambda: app.get(url, status=200))
+    for each in urls:
+        app.get(each)  # the first request after login may set things up once
+    one = {each: sql_statements(lambda: app.get(each, status=200)) for each in urls}
     add_rows(then - first)
-    many = sql_statements(lambda: app.get(url, status=200))
-    assert len(many) == len(one), (
-        f"{url}: {len(one)} statements with {first} row(s), {len(many)} with {then}:\n"
-        + "\n".join(line[:160] for line in difflib.unified_diff(one, many, lineterm="", n=0)))
-    return one
+    for each in urls:
+        many = sql_statements(lambda: app.get(each, status=200))
+        assert len(many) == len(one[each]), (
+            f"{each}: {len(one[each])} statements with {first} row(s), {len(many)} with {then}:\n"
+            + "\n".join(line[:160] for line in difflib.unified_diff(one[each], many, lineterm="", n=0)))
+    return one[urls[0]] if isinstance(url, str) else one
 
 
 def rows(dbsession, make_row):
@@ -66,16 +70,16 @@ class Records:
 
     DISTRICTS = ("tj-d01", "tj-d02", "tj-d08")
 
-    def __init__(self, db, chain, district=None, organisation=None, applicant=None, submit=True):
-        self.db, self.chain, self.n = db, chain, 0
+    def __init__(self, db, chain, district=None, organisation=None, applicant=None, submit=True, module=MODULE):
+        self.db, self.chain, self.n, self.module = db, chain, 0, module
         self.district, self.organisation, self.applicant, self.submit = district, organisation, applicant, submit
         self.city = factories.user(db, "agency", agency_code="tj")
         self.batches = {}
 
     def batch(self, year):
         if year not in self.batches:
-            self.batches[year] = review.open_batch(self.db, MODULE, year, dt.date.today() + dt.timedelta(days=30),
-                                                   self.city)
+            self.batches[year] = review.open_batch(self.db, self.module, year,
+                                                   dt.date.today() + dt.timedelta(days=30), self.city)
         return self.batches[year]
 
     def add(self, count):
@@ -84,8 +88,9 @@ class Records:
             code = self.district or self.DISTRICTS[self.n % len(self.DISTRICTS)]
             org = self.organisation or factories.organisation(self.db, agency_code=code)
             applicant = self.applicant or factories.user(self.db, "individual", organisation=org)
-            sub = review.create_draft(self.db, module_key=MODULE, kind=MODULE, batch=self.batch(2000 + self.n % 7),
-                                      organisation=org, applicant=applicant, title=f"众创空间{self.n}")
+            sub = review.create_draft(self.db, module_key=self.module, kind=self.module,
+                                      batch=self.batch(2000 + self.n % 7), organisation=org, applicant=applicant,
+                                      title=f"众创空间{self.n}")
             sub.agency_id = factories.agency(self.db, code).id
             self.db.flush()
             if self.submit:
@@ -209,6 +214,106 @@ def test_the_outbox(make_app, dbsession, sql_statements):
     add = rows(dbsession, lambda i: dbsession.add(
         OutboxMessage(channel="sms", recipient=f"1380000{i:04d}", body="验证码 123456")))
     constant(sql_statements, as_(make_app, admin), "/dev/outbox", add)
+
+
+def test_the_batches_list(make_app, dbsession, sql_statements):
+    """Each batch opened by another district's bureau (its 开放单位 is shown)."""
+    city = factories.user(dbsession, "agency", agency_code="tj")
+    openers = {code: factories.user(dbsession, "agency", agency_code=code) for code in Records.DISTRICTS}
+    add = rows(dbsession, lambda i: review.open_batch(
+        dbsession, MODULE, 2000 + i, dt.date.today() + dt.timedelta(days=30),
+        openers[Records.DISTRICTS[i % len(Records.DISTRICTS)]]))
+    constant(sql_statements, as_(make_app, city), f"/{MODULE}/batches", add)
+
+
+def notices_of(dbsession, publishers, **values):
+    """``make_row`` publishing the i-th notice by the i-th publisher in turn."""
+    from kjgl.core.notices import services as notices
+
+    def make(i):
+        notice = notices.save(dbsession, publishers[i % len(publishers)],
+                              {"title": f"通知{i}", "body": "正文", "target": "subtree", **values})
+        notices.publish(dbsession, publishers[i % len(publishers)], notice)
+    return make
+
+
+def test_the_notices_list(make_app, dbsession, sql_statements):
+    """An applicant reads notices of its district's and of the city's bureau."""
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    applicant = factories.user(dbsession, "individual", organisation=org)
+    publishers = [factories.user(dbsession, "agency", agency_code=code) for code in ("tj-d01", "tj")]
+    constant(sql_statements, as_(make_app, applicant), "/notices", rows(dbsession, notices_of(dbsession, publishers)))
+
+
+def test_the_notices_management_list(make_app, dbsession, sql_statements):
+    staff = [factories.user(dbsession, "agency", agency_code="tj") for _ in range(3)]
+    constant(sql_statements, as_(make_app, staff[0]), "/notices/manage",
+             rows(dbsession, notices_of(dbsession, staff)))
+
+
+def test_who_read_a_notice(make_app, dbsession, sql_statements):
+    from kjgl.core.notices import services as notices
+    from kjgl.core.notices.models import Notice
+
+    city = factories.user(dbsession, "agency", agency_code="tj")
+    notices_of(dbsession, [city])(0)
+    notice = dbsession.scalars(review.select(Notice)).one()
+
+    def reader(i):
+        org = factories.organisation(dbsession, agency_code=Records.DISTRICTS[i % len(Records.DISTRICTS)])
+        notices.mark_read(dbsession, factories.user(dbsession, "individual", organisation=org), notice)
+
+    constant(sql_statements, as_(make_app, city), f"/notices/{notice.id}/reads", rows(dbsession, reader))
+
+
+def test_the_messages(make_app, dbsession, sql_statements):
+    """站内消息 about records of several modules (each row links nowhere but its own open page)."""
+    from kjgl.core.notifications.services import notify
+
+    org = factories.organisation(dbsession, agency_code="tj-d01")
+    applicant = factories.user(dbsession, "individual", organisation=org)
+    add = rows(dbsession, lambda i: notify(dbsession, [applicant], kind="review_returned", title=f"退回{i}",
+                                           body="请修改", object_type="submission", object_id=i + 1,
+                                           module_key=MODULE))
+    constant(sql_statements, as_(make_app, applicant), "/messages", add)
+
+
+def test_the_online_sessions(make_app, dbsession, sql_statements):
+    """在线用户: each session of another user (its account and name are shown)."""
+    secadmin = factories.user(dbsession, "security_admin")
+    add = rows(dbsession, lambda i: factories.user_session(dbsession, factories.user(
+        dbsession, "individual", organisation=factories.organisation(dbsession))))
+    constant(sql_statements, as_(make_app, secadmin), "/admin/sessions", add)
+
+
+def test_my_sessions(make_app, dbsession, sql_statements):
+    applicant = factories.user(dbsession, "individual", organisation=factories.organisation(dbsession))
+    constant(sql_statements, as_(make_app, applicant), "/account/sessions",
+             rows(dbsession, lambda i: factories.user_session(dbsession, applicant)))
+
+
+def test_the_dormant_accounts(make_app, dbsession, sql_statements):
+    secadmin = factories.user(dbsession, "security_admin")
+    long_ago = utcnow() - dt.timedelta(days=3650)
+    add = rows(dbsession, lambda i: factories.user(
+        dbsession, "individual", organisation=factories.organisation(dbsession), created_at=long_ago,
+        last_login_at=long_ago))
+    constant(sql_statements, as_(make_app, secadmin), "/admin/dormant", add)
+
+
+def test_the_agencies_tree(make_app, dbsession, sql_statements):
+    """主管部门管理: districts added under two cities, each with its staff counted."""
+    from kjgl.core.agencies import manage
+
+    admin = factories.user(dbsession, "admin")
+    parents = [factories.agency(dbsession, code) for code in ("tj", "cq")]
+
+    def agency(i):
+        added = manage.create(dbsession, admin, parent=parents[i % len(parents)], name=f"新增科技局{i}",
+                              kind="district", region=f"新区{i}")
+        factories.user(dbsession, "agency", agency_code=added.code)
+
+    constant(sql_statements, as_(make_app, admin), "/admin/agencies", rows(dbsession, agency))
 
 
 def reads(statements, table) -> int:
