@@ -59,11 +59,16 @@ def test_the_enterprises_list(city, dbsession, sql_statements):
     constant(sql_statements, city, f"{AG}/enterprises/", rows(dbsession, lambda i: enterprise(dbsession, i)))
 
 
-def test_the_report_review_list(city, dbsession, sql_statements):
+def reporting(dbsession):
+    """Row maker: the i-th enterprise with last year's report submitted."""
     def submitted(i):
         org, user, _ = enterprise(dbsession, i)
         report(dbsession, org, user, LAST_YEAR)
-    constant(sql_statements, city, f"{AG}/report-review/", rows(dbsession, submitted))
+    return rows(dbsession, submitted)
+
+
+def test_the_report_review_list(city, dbsession, sql_statements):
+    constant(sql_statements, city, f"{AG}/report-review/", reporting(dbsession))
 
 
 def test_the_reports_list(city, dbsession, sql_statements):
@@ -158,10 +163,7 @@ def test_the_enterprises_declarations(make_app, dbsession, sql_statements):
 
 
 def test_the_custom_query(city, dbsession, sql_statements):
-    def filed(i):
-        org, user, _ = enterprise(dbsession, i)
-        report(dbsession, org, user, LAST_YEAR)
-    constant(sql_statements, city, f"{AG}/custom-query/", rows(dbsession, filed))
+    constant(sql_statements, city, f"{AG}/custom-query/", reporting(dbsession))
 
 
 def test_the_statistics_and_their_drill_through(city, dbsession, sql_statements):
