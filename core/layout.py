@@ -49,13 +49,12 @@ def menu_for(request) -> list[MenuItem]:
     request's identity and grant set, which are read once per request."""
     if request.identity is None:
         return []
-    # what request.has_permission does per item, with the policy and the
-    # context looked up once for the whole menu
+    # what request.has_permission decides per item, with the policy, the
+    # identity and its gate looked up once for the whole menu
     from pyramid.interfaces import ISecurityPolicy
 
-    policy = request.registry.queryUtility(ISecurityPolicy)
-    context = getattr(request, "context", None)
-    return [item for item in request.registry["kjgl.menu"] if policy.permits(request, context, item.permission)]
+    allowed = request.registry.queryUtility(ISecurityPolicy).decider(request)
+    return [item for item in request.registry["kjgl.menu"] if allowed(item.permission)]
 
 
 # macro files come from the renderer cache, which start-up has compiled
