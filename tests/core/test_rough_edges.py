@@ -9,7 +9,8 @@ from tests.core.filings.test_evaluation_flow import PLUGINS, fill, start_draft, 
 
 
 def test_organisation_status_says_when_it_was_approved_or_no_date_at_all(make_app, dbsession):
-    reviewed = factories.organisation(dbsession, reviewed_at=utcnow().replace(year=2026, month=3, day=5))
+    # 02:00 UTC is 10:00 in Beijing the same day: the page shows local time
+    reviewed = factories.organisation(dbsession, reviewed_at=utcnow().replace(year=2026, month=3, day=5, hour=2, minute=0))
     never = factories.organisation(dbsession)  # approved by set-up, no review time kept
     for org, wanted in ((reviewed, "单位信息已于 2026-03-05"), (never, "单位信息已审核通过")):
         app = make_app()
