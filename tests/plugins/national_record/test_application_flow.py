@@ -111,7 +111,7 @@ def test_the_enterprise_rules_of_seed_003(journey):
 def test_an_activity_outside_the_batch_window_is_refused(journey):
     app = journey.as_(journey.applicant)
     sid = journey.start(app)
-    late = TODAY + dt.timedelta(days=1)
+    late = journey.batch.window_end + dt.timedelta(days=1)  # the batch's own window, not the collection day's date
     res = save(app, sid, "incubation", [("activities-rows", "a1"), ("activities-a1-name", "路演"),
                                         ("activities-a1-kind", "路演活动"), ("activities-a1-summary", "一次路演"),
                                         ("activities-a1-held_on", late.isoformat())], status=400)
